@@ -1,0 +1,15 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { Actor, Role } from '@duban/domain';
+
+/** The authenticated user, set by the auth guard. */
+export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
+  return context.switchToHttp().getRequest<{ actor: Actor }>().actor;
+});
+
+export const PUBLIC_ROUTE = 'duban:public';
+/** Marks a route that needs no token (login, health, docs). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+export const REQUIRED_ROLES = 'duban:roles';
+/** Only users holding one of these roles may call the route. */
+export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);

@@ -1,0 +1,88 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Connection } from 'mongoose';
+import { hasRole, LIGHT_LABELS, light, shanghaiDate, STATUS_LABELS, type Actor, type Light, type Status } from '@duban/domain';
+import { RectificationReadModel } from '@duban/persistence';
+import { ApiError } from '../common/api-error.js';
+import { CurrentActor } from '../common/actor.decorator.js';
+import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
+import { InboxQueryDto } from './dtos/inbox-query.dto.js';
+
+export interface InboxRow {
+  id: string;
+  title: string;
+  leadUnitId: string;
+  status: Status;
+  statusLabel: string;
+  dueAt: string;
+  dueDate: string;
+  light: Light | null;
+  lightLabel: string | null;
+}
+
+@ApiTags('inbox')
+@ApiBearerAuth()
+@Controller('inbox')
+export class InboxController {
+  private readonly items: RectificationReadModel;
+  constructor(
+    @Inject(DATABASE) database: Connection,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.items = new RectificationReadModel(database);
+  }
+
+  @Get()
+  @ApiOperation({ summary: '待办：本单位（含下级单位）未办结的整改问题，按整改时限排序' })
+  async list(@Query() query: InboxQueryDto, @CurrentActor() actor: Actor): Promise<{ items: InboxRow[]; nextCursor: string | null }> {
+    const now = this.clock.now();
+    const limit = query.limit ?? 20;
+    const records = await this.items.inbox({
+      unitId: this.scopeFor(actor, query.unitId),
+      ...(query.status ? { statuses: [query.status] } : {}),
+      ...(query.light ? { light: query.light } : {}),
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      now,
+      limit,
+    });
+    const last = records.at(-1);
+    return {
+      items: records.map((r) => {
+        const current = light(r, now);
+        return {
+          id: r.id,
+          title: r.title,
+          leadUnitId: r.leadUnitId,
+          status: r.status,
+          statusLabel: STATUS_LABELS[r.status],
+          dueAt: r.dueAt,
+          dueDate: shanghaiDate(r.dueAt),
+          light: current,
+          lightLabel: current ? LIGHT_LABELS[current] : null,
+        };
+      }),
+      nextCursor: records.length === limit && last ? encodeCursor(last.due, last._id) : null,
+    };
+  }
+
+  /** Office and leader see all units (or the one they filter by); everyone else sees their own unit's subtree. */
+  private scopeFor(actor: Actor, requested: string | undefined): string | undefined {
+    if (hasRole(actor, 'office', 'leader')) return requested;
+    if (!hasRole(actor, 'unit', 'unit_leader')) throw ApiError.notFound('待办');
+    return actor.unitId;
+  }
+}
+
+function encodeCursor(due: Date, id: string): string {
+  return Buffer.from(JSON.stringify([due.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { due: Date; id: string } {
+  try {
+    const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof due === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(due))) return { due: new Date(due), id };
+  } catch {
+    // fall through
+  }
+  throw ApiError.badInput('cursor', 'cursor: 无效的分页游标');
+}

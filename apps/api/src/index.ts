@@ -1,0 +1,6 @@
+export { createApiApp } from './app.js';
+export type { ApiDependencies } from './infrastructure/infrastructure.module.js';
+export { systemClock, type Clock } from './infrastructure/tokens.js';
+export { loadOrg, parseOrgFile, type OrgFile } from './org/org-file.js';
+export { bootstrapAdmin } from './org/bootstrap.js';
+export { resolveJwtSecret } from './auth/jwt-secret.js';

@@ -1,0 +1,71 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Validate,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import { CATEGORIES, SEVERITIES, SOURCES, isCalendarDate, type Category, type Severity, type Source } from '@duban/domain';
+
+export const UNIT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+@ValidatorConstraint({ name: 'calendarDate' })
+export class CalendarDateConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && isCalendarDate(value);
+  }
+  defaultMessage(): string {
+    return '$property 须为 YYYY-MM-DD 格式的日期';
+  }
+}
+
+export class RegisterRectificationDto {
+  @ApiProperty({ description: '问题标题', example: '部分脱贫户饮水安全保障不到位' })
+  @IsString()
+  @Length(1, 200)
+  title!: string;
+
+  @ApiProperty({ description: '问题描述' })
+  @IsString()
+  @Length(1, 5000)
+  description!: string;
+
+  @ApiProperty({ description: '问题来源', enum: SOURCES })
+  @IsIn(SOURCES)
+  source!: Source;
+
+  @ApiProperty({ description: '问题类别', enum: CATEGORIES })
+  @IsIn(CATEGORIES)
+  category!: Category;
+
+  @ApiPropertyOptional({ description: '严重程度', enum: SEVERITIES, default: 'general' })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: Severity;
+
+  @ApiProperty({ description: '牵头单位 id', example: 'water' })
+  @IsString()
+  @Matches(UNIT_ID_PATTERN)
+  leadUnitId!: string;
+
+  @ApiPropertyOptional({ description: '配合单位 id', type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @Matches(UNIT_ID_PATTERN, { each: true })
+  coUnitIds?: string[];
+
+  @ApiProperty({ description: '整改时限（北京时间当日 24 时截止）', example: '2026-12-31' })
+  @IsString()
+  @Validate(CalendarDateConstraint)
+  dueDate!: string;
+}

@@ -1,0 +1,57 @@
+/** The process environment, validated once at start. Every variable is listed in the README. */
+export interface DubanConfig {
+  /** HTTP port of the API. */
+  readonly port: number;
+  readonly temporalAddress: string;
+  readonly temporalNamespace: string;
+  readonly mongoUrl: string;
+  /** HS256 secret for access tokens; generated and stored in the database when absent. */
+  readonly jwtSecret: string | undefined;
+  /** Password of the first sysadmin, created on first start when there are no users. */
+  readonly adminPassword: string | undefined;
+  /** Origin allowed to call the API from a browser. */
+  readonly webOrigin: string | undefined;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): DubanConfig {
+  return {
+    port: port(env, 'PORT', 3000),
+    temporalAddress: required(env, 'TEMPORAL_ADDRESS'),
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    mongoUrl: mongoUrl(env),
+    jwtSecret: optionalSecret(env, 'JWT_SECRET'),
+    adminPassword: env.DUBAN_ADMIN_PASSWORD || undefined,
+    webOrigin: env.WEB_ORIGIN || undefined,
+  };
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} is required`);
+  return value;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function mongoUrl(env: NodeJS.ProcessEnv): string {
+  const value = required(env, 'MONGO_URL');
+  if (!/^mongodb(\+srv)?:\/\//.test(value)) throw new ConfigError('MONGO_URL must start with mongodb:// or mongodb+srv://');
+  return value;
+}
+
+function optionalSecret(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  if (!value) return undefined;
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
+  return value;
+}

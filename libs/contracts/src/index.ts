@@ -1,0 +1,2 @@
+export * from './temporal.js';
+export * from './rectification.js';

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './actor.js';
+export * from './org.js';
+export * from './time.js';
+export * from './rectification/index.js';

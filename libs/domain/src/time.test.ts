@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { endOfShanghaiDay, isCalendarDate, shanghaiDate } from './time.js';
+
+describe('Shanghai time', () => {
+  it('ends a day at 24:00 China Standard Time', () => {
+    expect(endOfShanghaiDay('2024-10-08')).toBe('2024-10-08T15:59:59.999Z');
+  });
+
+  it('knows which Shanghai day an instant falls on across UTC midnight', () => {
+    expect(shanghaiDate('2024-09-30T15:59:59.999Z')).toBe('2024-09-30');
+    expect(shanghaiDate('2024-09-30T16:00:00.000Z')).toBe('2024-10-01');
+  });
+
+  it('accepts real dates only', () => {
+    expect(['2024-02-29', '2026-12-31'].every(isCalendarDate)).toBe(true);
+    expect(['2026-02-29', '2026-13-01', '2026-1-1', '20261201', ''].some(isCalendarDate)).toBe(false);
+  });
+
+  it('round-trips every day of a year', () => {
+    for (let d = Date.UTC(2024, 0, 1); d < Date.UTC(2025, 0, 1); d += 86_400_000) {
+      const date = new Date(d).toISOString().slice(0, 10);
+      expect(shanghaiDate(endOfShanghaiDay(date))).toBe(date);
+    }
+  });
+});

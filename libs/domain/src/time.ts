@@ -1,0 +1,29 @@
+/**
+ * China Standard Time: a fixed UTC+8 offset, no daylight saving since 1991.
+ * A deadline "by the 15th" means the end of that day in Asia/Shanghai.
+ */
+export const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(value: string): boolean {
+  const m = DATE_PATTERN.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const probe = new Date(Date.UTC(y, mo - 1, d));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d;
+}
+
+/** The last millisecond of a Shanghai calendar day, as an ISO instant. */
+export function endOfShanghaiDay(date: string): string {
+  if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  const startUtc = Date.parse(`${date}T00:00:00.000Z`) - SHANGHAI_OFFSET_MS;
+  return new Date(startUtc + 24 * 3600 * 1000 - 1).toISOString();
+}
+
+/** The Shanghai calendar date (YYYY-MM-DD) an instant falls on. */
+export function shanghaiDate(instant: Date | string): string {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  return new Date(ms + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}

@@ -1,0 +1,52 @@
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { UNIT_KINDS, type UnitKind } from '@duban/domain';
+
+export interface UnitRecord {
+  _id: string;
+  name: string;
+  kind: UnitKind;
+  parentId: string | null;
+  /** Ids from the root down to this unit, itself included. */
+  path: string[];
+}
+
+const unitSchema = new Schema<UnitRecord>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    kind: { type: String, enum: UNIT_KINDS, required: true },
+    parentId: { type: String, default: null },
+    path: { type: [String], required: true },
+  },
+  { collection: 'units', versionKey: false },
+);
+// Serves: children of a unit (org tree), units of a kind below a unit (targets like "every township").
+unitSchema.index({ path: 1, kind: 1 });
+
+export function unitModel(connection: Connection): Model<UnitRecord> {
+  return (connection.models.Unit as Model<UnitRecord>) ?? connection.model<UnitRecord>('Unit', unitSchema);
+}
+
+export class UnitRepository {
+  private readonly units: Model<UnitRecord>;
+  constructor(connection: Connection) {
+    this.units = unitModel(connection);
+  }
+
+  findById(id: string): Promise<UnitRecord | null> {
+    return this.units.findById(id).lean<UnitRecord>().exec();
+  }
+
+  async findMany(ids: readonly string[]): Promise<UnitRecord[]> {
+    if (ids.length === 0) return [];
+    return this.units.find({ _id: mongoose.trusted({ $in: [...ids] }) }).lean<UnitRecord[]>().exec();
+  }
+
+  list(): Promise<UnitRecord[]> {
+    return this.units.find().sort({ _id: 1 }).lean<UnitRecord[]>().exec();
+  }
+
+  async upsert(unit: UnitRecord): Promise<void> {
+    await this.units.replaceOne({ _id: unit._id }, unit, { upsert: true }).exec();
+  }
+}

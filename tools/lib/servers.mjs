@@ -1,0 +1,210 @@
+// Provisioning and lifecycle of the real servers Duban runs against.
+// Node built-ins only: this runs before `npm install` on a fresh clone.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, createWriteStream } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Pinned versions. Changing one rebuilds into a new cache folder. */
+export const versions = {
+  temporalCli: 'v1.5.1', // go.mod has no replace directive; bundles Temporal Server 1.29
+  ferretdb: 'v1.24.2', // FerretDB v1, SQLite backend (tools/servers/ferretdb pins it in go.mod)
+  temporalTestServer: '1.38.0', // io.temporal:temporal-test-server on Maven Central
+};
+
+export const cacheDir = process.env.DUBAN_CACHE_DIR ?? join(homedir(), '.cache', 'duban');
+
+export const binaries = {
+  temporal: join(cacheDir, 'bin', `temporal-${versions.temporalCli}`, 'temporal'),
+  ferretdb: join(cacheDir, 'bin', `ferretdb-${versions.ferretdb}`, 'duban-ferretdb'),
+  testServer: join(cacheDir, 'bin', `temporal-test-server-${versions.temporalTestServer}`, 'temporal-test-server'),
+};
+
+function log(message) {
+  process.stderr.write(`[duban] ${message}\n`);
+}
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  return result;
+}
+
+function requireTool(tool, hint) {
+  const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(`${tool} not found on PATH: ${hint}`);
+}
+
+function timed(label, fn) {
+  const started = Date.now();
+  fn();
+  log(`${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+export function ensureTemporalCli() {
+  if (existsSync(binaries.temporal)) return binaries.temporal;
+  requireTool('go', 'install Go 1.24+ (see README, Prerequisites)');
+  log(`building Temporal CLI ${versions.temporalCli} with go install (first time only, a few minutes)`);
+  timed('Temporal CLI built', () =>
+    run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${versions.temporalCli}`], {
+      env: { ...process.env, GOBIN: dirname(binaries.temporal) },
+    }),
+  );
+  return binaries.temporal;
+}
+
+export function ensureFerretDb() {
+  if (existsSync(binaries.ferretdb)) return binaries.ferretdb;
+  requireTool('go', 'install Go 1.24+ (see README, Prerequisites)');
+  log(`building FerretDB ${versions.ferretdb} (first time only, a few minutes)`);
+  timed('FerretDB built', () =>
+    run('go', ['build', '-o', binaries.ferretdb, '.'], {
+      cwd: join(repoRoot, 'tools', 'servers', 'ferretdb'),
+      env: { ...process.env, GOFLAGS: '-mod=mod' },
+    }),
+  );
+  return binaries.ferretdb;
+}
+
+/** A launcher script that @temporalio/testing runs as an 'existing-path' executable with the port as argument. */
+export function ensureTestServer() {
+  if (existsSync(binaries.testServer)) return binaries.testServer;
+  requireTool('java', 'install a JDK 17+ (see README, Prerequisites)');
+  requireTool('mvn', 'install Maven 3 (see README, Prerequisites)');
+  const folder = dirname(binaries.testServer);
+  mkdirSync(folder, { recursive: true });
+  const classpathFile = join(folder, 'classpath.txt');
+  log(`resolving io.temporal:temporal-test-server:${versions.temporalTestServer} from Maven Central`);
+  timed('Temporal test server resolved', () =>
+    run(
+      'mvn',
+      [
+        '-q',
+        '-B',
+        '-f',
+        join(repoRoot, 'tools', 'servers', 'temporal-test-server', 'pom.xml'),
+        `-Dtemporal.test.server.version=${versions.temporalTestServer}`,
+        'dependency:build-classpath',
+        `-Dmdep.outputFile=${classpathFile}`,
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    ),
+  );
+  writeFileSync(
+    binaries.testServer,
+    [
+      '#!/bin/sh',
+      '# Temporal time-skipping test server; first argument is the port.',
+      `exec java -Xss1m -XX:+UseSerialGC -cp "$(cat '${classpathFile}')" io.temporal.testserver.TestServer "$@"`,
+      '',
+    ].join('\n'),
+  );
+  chmodSync(binaries.testServer, 0o755);
+  return binaries.testServer;
+}
+
+export function provisionAll({ testServer = true } = {}) {
+  const started = Date.now();
+  const result = { temporal: ensureTemporalCli(), ferretdb: ensureFerretDb() };
+  if (testServer) result.testServer = ensureTestServer();
+  log(`servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (cache: ${cacheDir})`);
+  return result;
+}
+
+export async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function waitForPort(port, { timeoutMs = 60_000, child } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before port ${port} opened`);
+    const open = await new Promise((done) => {
+      const socket = connect({ port, host: '127.0.0.1' });
+      socket.once('connect', () => {
+        socket.destroy();
+        done(true);
+      });
+      socket.once('error', () => done(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
+}
+
+/** Starts a server process, logging to a file; resolves once its port accepts connections. */
+async function startServer({ name, command, args, port, logFile }) {
+  mkdirSync(dirname(logFile), { recursive: true });
+  const output = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(output);
+  child.stderr.pipe(output);
+  try {
+    await waitForPort(port, { child });
+  } catch (error) {
+    child.kill('SIGKILL');
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
+    throw new Error(`${name} did not start: ${error.message}\n${tail}`);
+  }
+  return {
+    name,
+    port,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * Temporal dev server. With `dbFile` its state survives restarts (the embedded default);
+ * without it the state lives in memory (tests).
+ */
+export async function startTemporalDev({ port, uiPort, dbFile, logFile, headless = !uiPort }) {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  if (dbFile) {
+    mkdirSync(dirname(dbFile), { recursive: true });
+    args.push('--db-filename', dbFile);
+  }
+  if (headless) args.push('--headless');
+  else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
+  return startServer({ name: 'Temporal dev server', command: ensureTemporalCli(), args, port, logFile });
+}
+
+export async function startFerretDb({ port, dataDir, logFile }) {
+  const args = ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir, '--log-level', 'warn'];
+  return startServer({ name: 'FerretDB', command: ensureFerretDb(), args, port, logFile });
+}
+
+/** Runs `npm ci` when node_modules is missing or older than the lock file. */
+export function ensureNodeModules() {
+  const lock = join(repoRoot, 'package-lock.json');
+  const marker = join(repoRoot, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').length > 0) {
+    const stale = spawnSync('sh', ['-c', `[ "${lock}" -nt "${marker}" ]`]).status === 0;
+    if (!stale) return;
+  }
+  log('installing npm packages (npm ci)');
+  timed('npm packages installed', () =>
+    run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
+}

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Builds or fetches the pinned servers into the cache (~/.cache/duban by default). Idempotent.
+import { provisionAll, binaries } from './lib/servers.mjs';
+
+provisionAll();
+for (const [name, path] of Object.entries(binaries)) process.stdout.write(`${name}: ${path}\n`);
