@@ -1,14 +1,41 @@
 #!/usr/bin/env node
-// `npm test`: installs what is missing (npm packages, pinned servers), then runs every suite against
-// real servers started on free loopback ports. Extra arguments go to vitest (e.g. --project domain).
+// `npm test`: installs what is missing (npm packages, pinned servers), type-checks and lints, then runs
+// every suite against real servers started on free loopback ports. Arguments go to vitest
+// (e.g. `npm test -- --project e2e`); with arguments the type-check and lint are skipped.
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNodeModules, provisionAll, repoRoot } from './lib/servers.mjs';
 
 const started = Date.now();
+const args = process.argv.slice(2);
+const bin = (pkg, file) => join(repoRoot, 'node_modules', pkg, file);
+
+function step(label, script, scriptArgs) {
+  const t = Date.now();
+  const result = spawnSync(process.execPath, [script, ...scriptArgs], { cwd: repoRoot, stdio: 'inherit' });
+  process.stderr.write(`[duban] ${label} ${result.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
 ensureNodeModules();
 provisionAll();
-const vitest = join(repoRoot, 'node_modules', 'vitest', 'vitest.mjs');
-const result = spawnSync(process.execPath, [vitest, 'run', ...process.argv.slice(2)], { cwd: repoRoot, stdio: 'inherit' });
-process.stderr.write(`[duban] npm test finished in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-process.exit(result.status ?? 1);
+if (args.length === 0) {
+  step('typecheck (sources)', bin('typescript', 'bin/tsc'), ['-b', 'tsconfig.json']);
+  step('typecheck (tests)', bin('typescript', 'bin/tsc'), ['-p', 'tsconfig.spec.json']);
+  step('lint', bin('eslint', 'bin/eslint.js'), ['.']);
+}
+const report = join(repoRoot, 'test-output', 'vitest.json');
+rmSync(report, { force: true });
+const vitest = spawnSync(
+  process.execPath,
+  [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
+  { cwd: repoRoot, stdio: 'inherit' },
+);
+if (existsSync(report)) {
+  const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
+  process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped\n`);
+}
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+process.stderr.write(`[duban] npm test ${vitest.status === 0 ? 'passed' : 'FAILED'} in ${seconds} s\n`);
+process.exit(vitest.status ?? 1);

@@ -26,9 +26,15 @@ const validItem = () => ({
 
 beforeAll(async () => {
   stack = await startStack(testCounty);
-  [office, water, health, townA, villageA1, villageA2] = await Promise.all(
-    ['office', 'water', 'health', 'town-a', 'village-a1', 'village-a2'].map((u) => stack.api.login(u, PASSWORD)),
-  );
+  const login = (username: string) => stack.api.login(username, PASSWORD);
+  [office, water, health, townA, villageA1, villageA2] = await Promise.all([
+    login('office'),
+    login('water'),
+    login('health'),
+    login('town-a'),
+    login('village-a1'),
+    login('village-a2'),
+  ]);
 });
 
 afterAll(async () => {

@@ -158,7 +158,7 @@ async function startServer({ name, command, args, port, logFile }) {
   } catch (error) {
     child.kill('SIGKILL');
     const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
-    throw new Error(`${name} did not start: ${error.message}\n${tail}`);
+    throw new Error(`${name} did not start: ${error.message}\n${tail}`, { cause: error });
   }
   return {
     name,

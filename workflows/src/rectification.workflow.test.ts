@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actUpdate, RECTIFICATION_WORKFLOW, registeredUpdate, stateQuery, type RectificationWorkflowInput } from '@duban/contracts';
 import type { Actor, RectificationState } from '@duban/domain';
 import '../../test/src/setup/provided.js';
+import type { rectificationWorkflow } from './rectification.workflow.js';
 import { inject } from 'vitest';
 
 const office: Actor = { userId: 'u-office', name: '办公室王主任', unitId: 'office', roles: ['office'] };
@@ -57,7 +58,7 @@ const input = (id: string): RectificationWorkflowInput => ({
 });
 
 async function start(id: string) {
-  const handle = await env.client.workflow.start(RECTIFICATION_WORKFLOW, { workflowId: `rect:${id}`, taskQueue: 'rect-test', args: [input(id)] });
+  const handle = await env.client.workflow.start<typeof rectificationWorkflow>(RECTIFICATION_WORKFLOW, { workflowId: `rect:${id}`, taskQueue: 'rect-test', args: [input(id)] });
   await handle.executeUpdate(registeredUpdate);
   return handle;
 }

@@ -1,4 +1,4 @@
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { TASK_QUEUE } from '@duban/contracts';
 import { createRectificationActivities } from '@duban/activities';
@@ -7,7 +7,7 @@ export interface DubanWorkerOptions {
   readonly temporal: NativeConnection;
   readonly namespace: string;
   readonly database: Connection;
-  readonly workflowBundle: WorkflowBundleWithSourceMap;
+  readonly workflowBundle: NonNullable<WorkerOptions['workflowBundle']>;
   readonly taskQueue?: string;
 }
 

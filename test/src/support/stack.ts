@@ -102,7 +102,7 @@ export class ApiClient {
     return this.request('POST', path, body);
   }
 
-  async request<T>(method: string, path: string, body?: unknown, rawBody?: string): Promise<ApiResponse<T>> {
+  async request<T = any>(method: string, path: string, body?: unknown, rawBody?: string): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined || rawBody !== undefined) headers['content-type'] = 'application/json';

@@ -1,0 +1,40 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Workflow code runs in Temporal's deterministic sandbox: no Node APIs, no I/O libraries. */
+const forbiddenInWorkflows = {
+  paths: ['mongoose', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@duban/persistence', '@duban/activities'],
+  patterns: [
+    { group: ['node:*'], message: 'Workflow code must stay free of Node APIs (deterministic sandbox).' },
+    { group: ['fs', 'path', 'crypto', 'os', 'http', 'https', 'net', 'child_process'], message: 'Workflow code must stay free of Node APIs.' },
+    { group: ['@nestjs/*'], message: 'Workflow code must not import NestJS.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { project: ['./tsconfig.spec.json'], tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['workflows/src/**/*.ts', 'libs/domain/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', forbiddenInWorkflows] },
+  },
+  {
+    files: ['tools/**/*.mjs', '*.js'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);
