@@ -195,7 +195,11 @@ export async function startFerretDb({ port, dataDir, logFile }) {
   return startServer({ name: 'FerretDB', command: ensureFerretDb(), args, port, logFile });
 }
 
-/** Runs `npm ci` when node_modules is missing or older than the lock file. */
+/**
+ * Installs npm packages from the lock file when node_modules is missing or older than it. `npm install`,
+ * not `npm ci`: the registries reachable here lack other platforms' optional binaries (e.g. swc's darwin
+ * builds), so the lock cannot list them and `npm ci` would refuse it; `npm install` keeps the lock as is.
+ */
 export function ensureNodeModules() {
   const lock = join(repoRoot, 'package-lock.json');
   const marker = join(repoRoot, 'node_modules', '.package-lock.json');
@@ -203,8 +207,8 @@ export function ensureNodeModules() {
     const stale = spawnSync('sh', ['-c', `[ "${lock}" -nt "${marker}" ]`]).status === 0;
     if (!stale) return;
   }
-  log('installing npm packages (npm ci)');
+  log('installing npm packages (npm install from package-lock.json)');
   timed('npm packages installed', () =>
-    run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] }),
+    run('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
 }
