@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { bundleWorkflows } from '@duban/worker';
@@ -16,7 +16,10 @@ export default async function setup(project: TestProject): Promise<void> {
   if (!existsSync(path)) {
     const bundle = await bundleWorkflows({ fromSource: true });
     mkdirSync(join(path, '..'), { recursive: true });
-    writeFileSync(path, bundle.code);
+    // Written aside then renamed, so a parallel run never reads half a bundle.
+    const partial = `${path}.${process.pid}.tmp`;
+    writeFileSync(partial, bundle.code);
+    renameSync(partial, path);
   }
   project.provide('workflowBundlePath', path);
   project.provide('testServerLauncher', ensureTestServer() as string);
