@@ -30,7 +30,7 @@ export default tseslint.config(
   },
   {
     files: ['workflows/src/**/*.ts', 'libs/domain/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', 'workflows/src/testing/**'],
     rules: { 'no-restricted-imports': ['error', forbiddenInWorkflows] },
   },
   {

@@ -25,7 +25,8 @@ if (args.length === 0) {
   step('typecheck (tests)', bin('typescript', 'bin/tsc'), ['-p', 'tsconfig.spec.json']);
   step('lint', bin('eslint', 'bin/eslint.js'), ['.']);
 }
-const report = join(repoRoot, 'test-output', 'vitest.json');
+// One report per run: parallel runs in one checkout must not read each other's.
+const report = join(repoRoot, 'test-output', `vitest-${process.pid}.json`);
 rmSync(report, { force: true });
 const vitest = spawnSync(
   process.execPath,
@@ -35,6 +36,7 @@ const vitest = spawnSync(
 if (existsSync(report)) {
   const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
   process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped\n`);
+  rmSync(report, { force: true });
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 process.stderr.write(`[duban] npm test ${vitest.status === 0 ? 'passed' : 'FAILED'} in ${seconds} s\n`);

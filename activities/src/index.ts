@@ -1,1 +1,3 @@
 export * from './rectification.activities.js';
+export * from './notifications.activities.js';
+export * from './calendar.activities.js';

@@ -1,17 +1,23 @@
 import type { Connection } from 'mongoose';
 import type { RectificationActivities } from '@duban/contracts';
-import { RectificationReadModel, UnitRepository } from '@duban/persistence';
+import { NoticeRepository, RectificationReadModel, UnitRepository } from '@duban/persistence';
 
 /** Activities of the rectification workflow, bound to the worker's database connection. */
 export function createRectificationActivities(connection: Connection): RectificationActivities {
   const readModel = new RectificationReadModel(connection);
   const units = new UnitRepository(connection);
+  const notices = new NoticeRepository(connection);
 
   return {
     async projectRectification(state) {
-      const involved = await units.findMany([state.leadUnitId, ...state.coUnitIds]);
+      // The verifier (first-level review) must see the item too.
+      const involved = await units.findMany([state.leadUnitId, ...state.coUnitIds, ...(state.verifierUnitId ? [state.verifierUnitId] : [])]);
       const unitScope = [...new Set(involved.flatMap((unit) => unit.path))];
       await readModel.project(state, unitScope);
+    },
+
+    async recordNotice({ key, issuedAt, ...notice }) {
+      return notices.record({ _id: key, ...notice, issuedAt: new Date(issuedAt) });
     },
   };
 }

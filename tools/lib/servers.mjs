@@ -21,7 +21,8 @@ export const cacheDir = process.env.DUBAN_CACHE_DIR ?? join(homedir(), '.cache',
 export const binaries = {
   temporal: join(cacheDir, 'bin', `temporal-${versions.temporalCli}`, 'temporal'),
   ferretdb: join(cacheDir, 'bin', `ferretdb-${versions.ferretdb}`, 'duban-ferretdb'),
-  testServer: join(cacheDir, 'bin', `temporal-test-server-${versions.temporalTestServer}`, 'temporal-test-server'),
+  // The launcher's own revision is in its name, so a changed launcher is written anew.
+  testServer: join(cacheDir, 'bin', `temporal-test-server-${versions.temporalTestServer}`, 'temporal-test-server-launcher-2'),
 };
 
 function log(message) {
@@ -71,14 +72,40 @@ export function ensureFerretDb() {
   return binaries.ferretdb;
 }
 
-/** A launcher script that @temporalio/testing runs as an 'existing-path' executable with the port as argument. */
+/**
+ * A launcher script that @temporalio/testing runs as an 'existing-path' executable with the port as
+ * argument. With DUBAN_TEST_SERVER_START (UTC, e.g. "2024-09-20 02:00:00") the server's clock starts at
+ * that instant through libfaketime, so time-skipping tests can cross real holidays of past years.
+ */
 export function ensureTestServer() {
+  ensureFaketime();
   if (existsSync(binaries.testServer)) return binaries.testServer;
   requireTool('java', 'install a JDK 17+ (see README, Prerequisites)');
-  requireTool('mvn', 'install Maven 3 (see README, Prerequisites)');
   const folder = dirname(binaries.testServer);
   mkdirSync(folder, { recursive: true });
   const classpathFile = join(folder, 'classpath.txt');
+  if (!existsSync(classpathFile)) resolveTestServerClasspath(classpathFile);
+  writeFileSync(
+    binaries.testServer,
+    [
+      '#!/bin/sh',
+      '# Temporal time-skipping test server; first argument is the port.',
+      `run() { exec java -Xss1m -XX:+UseSerialGC -cp "$(cat '${classpathFile}')" io.temporal.testserver.TestServer "$@"; }`,
+      'if [ -n "$DUBAN_TEST_SERVER_START" ]; then',
+      '  export TZ=UTC FAKETIME="@$DUBAN_TEST_SERVER_START" LD_PRELOAD=$(faketime_lib)',
+      'fi',
+      'run "$@"',
+      '',
+    ]
+      .join('\n')
+      .replace('$(faketime_lib)', faketimeLibrary()),
+  );
+  chmodSync(binaries.testServer, 0o755);
+  return binaries.testServer;
+}
+
+function resolveTestServerClasspath(classpathFile) {
+  requireTool('mvn', 'install Maven 3 (see README, Prerequisites)');
   log(`resolving io.temporal:temporal-test-server:${versions.temporalTestServer} from Maven Central`);
   timed('Temporal test server resolved', () =>
     run(
@@ -95,17 +122,29 @@ export function ensureTestServer() {
       { stdio: ['ignore', 'ignore', 'inherit'] },
     ),
   );
-  writeFileSync(
-    binaries.testServer,
-    [
-      '#!/bin/sh',
-      '# Temporal time-skipping test server; first argument is the port.',
-      `exec java -Xss1m -XX:+UseSerialGC -cp "$(cat '${classpathFile}')" io.temporal.testserver.TestServer "$@"`,
-      '',
-    ].join('\n'),
-  );
-  chmodSync(binaries.testServer, 0o755);
-  return binaries.testServer;
+}
+
+/** libfaketime from Debian (package `faketime`): installed when missing and we may (root with apt-get). */
+function ensureFaketime() {
+  if (faketimeLibrary()) return;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) {
+    throw new Error('libfaketime not found: install the Debian/Ubuntu package "faketime" (see README, Prerequisites)');
+  }
+  log('installing Debian package faketime (first time only)');
+  timed('faketime installed', () => {
+    const install = () => spawnSync('apt-get', ['install', '-y', '-qq', 'faketime'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (install().status !== 0) {
+      run('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (install().status !== 0) throw new Error('apt-get install faketime failed');
+    }
+  });
+  if (!faketimeLibrary()) throw new Error('faketime installed but libfaketime.so.1 not found');
+}
+
+function faketimeLibrary() {
+  const found = spawnSync('sh', ['-c', 'ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 2>/dev/null | head -n 1'], { encoding: 'utf8' });
+  return found.stdout.trim();
 }
 
 export function provisionAll({ testServer = true } = {}) {

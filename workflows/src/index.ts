@@ -1,1 +1,2 @@
 export * from './rectification.workflow.js';
+export * from './webhook-delivery.workflow.js';

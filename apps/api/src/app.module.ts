@@ -1,8 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AttachmentModule } from './attachment/attachment.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { CalendarModule } from './calendar/calendar.module.js';
 import { HealthController } from './health/health.controller.js';
 import { InboxModule } from './inbox/inbox.module.js';
 import { InfrastructureModule, type ApiDependencies } from './infrastructure/infrastructure.module.js';
+import { NotificationModule } from './notification/notification.module.js';
 import { OrgModule } from './org/org.module.js';
 import { RectificationModule } from './rectification/rectification.module.js';
 
@@ -11,7 +14,7 @@ export class AppModule {
   static forRoot(deps: ApiDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(deps), AuthModule, OrgModule, RectificationModule, InboxModule],
+      imports: [InfrastructureModule.forRoot(deps), AuthModule, OrgModule, RectificationModule, AttachmentModule, InboxModule, NotificationModule, CalendarModule],
       controllers: [HealthController],
     };
   }

@@ -32,3 +32,22 @@ export interface NotificationActivities {
 
 export const WEBHOOK_DELIVERY_WORKFLOW = 'webhookDeliveryWorkflow';
 export const webhookDeliveryWorkflowId = (deliveryId: string) => `delivery:${deliveryId}`;
+
+/** Input of `webhookDeliveryWorkflow`, started by the notifying workflow as an abandoned child. */
+export interface WebhookDeliveryInput {
+  readonly deliveryId: string;
+}
+
+/** How a delivery ended; the delivery workflow never fails, a channel that stays down ends as 'failed'. */
+export interface WebhookDeliveryOutcome {
+  readonly status: 'delivered' | 'failed';
+  readonly reason?: string;
+}
+
+/** Activities of `webhookDeliveryWorkflow`. */
+export interface WebhookDeliveryActivities {
+  /** POSTs the delivery to its channel once and records the attempt; throws (so Temporal retries) unless the channel accepted it. */
+  deliverWebhook(deliveryId: string): Promise<void>;
+  /** Records that the delivery was given up after its last attempt. */
+  markDeliveryFailed(deliveryId: string, reason: string): Promise<void>;
+}

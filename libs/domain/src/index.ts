@@ -3,3 +3,4 @@ export * from './actor.js';
 export * from './org.js';
 export * from './time.js';
 export * from './rectification/index.js';
+export * from './calendar/index.js';

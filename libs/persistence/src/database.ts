@@ -27,8 +27,3 @@ export async function pingDatabase(connection: Connection): Promise<boolean> {
     return false;
   }
 }
-
-/** Creates the indexes each model declares; FerretDB and MongoDB both support them. */
-export async function syncIndexes(connection: Connection): Promise<void> {
-  for (const model of Object.values(connection.models)) await model.createIndexes();
-}

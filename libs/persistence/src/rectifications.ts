@@ -1,22 +1,20 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import {
-  DEFAULT_LIGHT_POLICY,
-  OPEN_STATUSES,
-  type Light,
-  type LightPolicy,
-  type RectificationState,
-  type Status,
-} from '@duban/domain';
+import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type Light, type RectificationState, type Status } from '@duban/domain';
 import { isDuplicateKey } from './settings.js';
 
 /** The read model of one item: its latest projected state plus fields that make queries indexable. */
 export interface RectificationRecord extends RectificationState {
   _id: string;
-  /** Every unit that may see the item: the lead and co-units and all their ancestors. */
+  /** Every unit that may see the item: the lead and co-units, the verifier, and all their ancestors. */
   unitScope: string[];
   due: Date;
-  /** When the light turns blue; together with `due` it lets the database filter by light. */
+  /** When the light turns blue; with `due` and `lagging` it lets the database filter by light. */
   blueFrom: Date;
+  /** Yellow: a missed progress report or too many returns. */
+  lagging: boolean;
+  escalationLevel: 0 | 1 | 2;
+  /** Escalated and waiting for the office's (level 1) or the leader's (level 2) action: the escalation queue. */
+  escalationOpen: boolean;
   projectedAt: Date;
 }
 
@@ -29,6 +27,9 @@ const rectificationSchema = new Schema<RectificationRecord>(
     leadUnitId: { type: String, required: true },
     due: { type: Date, required: true },
     blueFrom: { type: Date, required: true },
+    lagging: { type: Boolean, required: true },
+    escalationLevel: { type: Number, required: true },
+    escalationOpen: { type: Boolean, required: true },
   },
   { collection: 'rectifications', versionKey: false, strict: false },
 );
@@ -36,6 +37,8 @@ const rectificationSchema = new Schema<RectificationRecord>(
 rectificationSchema.index({ unitScope: 1, status: 1, due: 1, _id: 1 });
 // Serves: the office's all-units views ordered by due date.
 rectificationSchema.index({ status: 1, due: 1, _id: 1 });
+// Serves: the escalation queue — items waiting for the office (level 1) or the leader (level 2), longest waiting first.
+rectificationSchema.index({ escalationOpen: 1, escalationLevel: 1, 'escalation.since': 1, _id: 1 });
 
 export function rectificationModel(connection: Connection): Model<RectificationRecord> {
   return (
@@ -66,13 +69,16 @@ export class RectificationReadModel {
    * Stores `state` unless a record of the same or a later version is there already, so a retried
    * or reordered projection never goes backwards or duplicates.
    */
-  async project(state: RectificationState, unitScope: string[], policy: LightPolicy = DEFAULT_LIGHT_POLICY): Promise<void> {
+  async project(state: RectificationState, unitScope: string[]): Promise<void> {
     const due = new Date(state.dueAt);
     const record: Omit<RectificationRecord, '_id'> = {
       ...state,
       unitScope,
       due,
-      blueFrom: new Date(due.getTime() - policy.blueBeforeMs),
+      blueFrom: state.schedule.blueAt ? new Date(state.schedule.blueAt) : due,
+      lagging: isLagging(state),
+      escalationLevel: state.escalation.level,
+      escalationOpen: state.escalation.level > 0 && state.escalation.handled === null && RUNNING_STATUSES.includes(state.status),
       projectedAt: new Date(),
     };
     try {
@@ -90,9 +96,9 @@ export class RectificationReadModel {
   }
 
   async inbox(query: InboxQuery): Promise<RectificationRecord[]> {
-    const filter: Record<string, unknown> = {
-      status: trusted({ $in: [...(query.statuses ?? OPEN_STATUSES)] }),
-    };
+    // A light exists only while the deadline runs (not for deferred items).
+    const statuses = (query.statuses ?? OPEN_STATUSES).filter((s) => !query.light || RUNNING_STATUSES.includes(s));
+    const filter: Record<string, unknown> = { status: trusted({ $in: statuses }) };
     if (query.unitId !== undefined) filter.unitScope = query.unitId;
     Object.assign(filter, lightFilter(query.light, query.now));
     if (query.after) {
@@ -116,12 +122,38 @@ function lightFilter(light: Light | undefined, now: Date): Record<string, unknow
       return {};
     case 'red':
       return { due: trusted({ $lt: now }) };
-    case 'blue':
-      return { due: trusted({ $gte: now }), blueFrom: trusted({ $lte: now }) };
-    case 'green':
-      return { blueFrom: trusted({ $gt: now }) };
     case 'yellow':
-      // Yellow comes from lagging progress, which arrives with the full lifecycle; nothing is yellow yet.
-      return { _id: trusted({ $in: [] }) };
+      return { due: trusted({ $gte: now }), lagging: true };
+    case 'blue':
+      return { due: trusted({ $gte: now }), lagging: false, blueFrom: trusted({ $lte: now }) };
+    case 'green':
+      return { lagging: false, blueFrom: trusted({ $gt: now }) };
+  }
+}
+
+export interface EscalationQuery {
+  readonly level: 1 | 2;
+  readonly unitId?: string;
+  readonly limit: number;
+  readonly after?: { readonly since: string; readonly id: string };
+}
+
+export class EscalationQueue {
+  private readonly items: Model<RectificationRecord>;
+  constructor(connection: Connection) {
+    this.items = rectificationModel(connection);
+  }
+
+  /** Items escalated to `level` that still wait for an action, longest waiting first. */
+  list(query: EscalationQuery): Promise<RectificationRecord[]> {
+    const filter: Record<string, unknown> = { escalationOpen: true, escalationLevel: query.level };
+    if (query.unitId !== undefined) filter.unitScope = query.unitId;
+    if (query.after) {
+      filter.$or = [
+        { 'escalation.since': trusted({ $gt: query.after.since }) },
+        { 'escalation.since': query.after.since, _id: trusted({ $gt: query.after.id }) },
+      ];
+    }
+    return this.items.find(filter).sort({ 'escalation.since': 1, _id: 1 }).limit(query.limit).lean<RectificationRecord[]>().exec();
   }
 }

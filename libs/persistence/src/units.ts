@@ -42,6 +42,11 @@ export class UnitRepository {
     return this.units.find({ _id: mongoose.trusted({ $in: [...ids] }) }).lean<UnitRecord[]>().exec();
   }
 
+  /** Units of a kind, e.g. the office (领导小组办公室); the unit table is small, no index needed. */
+  listByKind(kind: UnitKind): Promise<UnitRecord[]> {
+    return this.units.find({ kind }).sort({ _id: 1 }).lean<UnitRecord[]>().exec();
+  }
+
   list(): Promise<UnitRecord[]> {
     return this.units.find().sort({ _id: 1 }).lean<UnitRecord[]>().exec();
   }

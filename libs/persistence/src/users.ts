@@ -1,4 +1,4 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { ROLES, type Role } from '@duban/domain';
 
 export interface UserRecord {
@@ -31,6 +31,8 @@ const userSchema = new Schema<UserRecord>(
 userSchema.index({ username: 1 }, { unique: true });
 // Serves: users of a unit (notifications to the handler and the unit leader).
 userSchema.index({ unitId: 1 });
+// Serves: users holding a role in any unit (notifications to the office and the leaders).
+userSchema.index({ roles: 1 });
 
 export function userModel(connection: Connection): Model<UserRecord> {
   return (connection.models.User as Model<UserRecord>) ?? connection.model<UserRecord>('User', userSchema);
@@ -52,6 +54,22 @@ export class UserRepository {
 
   count(): Promise<number> {
     return this.users.countDocuments().exec();
+  }
+
+  /** Enabled users of a unit holding one of `roles` (the handlers and the unit leader to notify). */
+  listActiveInUnit(unitId: string, roles: readonly Role[]): Promise<UserRecord[]> {
+    return this.users
+      .find({ unitId, roles: mongoose.trusted({ $in: [...roles] }), disabled: mongoose.trusted({ $ne: true }) })
+      .lean<UserRecord[]>()
+      .exec();
+  }
+
+  /** Enabled users holding one of `roles` in any unit (the office, the leaders). */
+  listActiveWithRoles(roles: readonly Role[]): Promise<UserRecord[]> {
+    return this.users
+      .find({ roles: mongoose.trusted({ $in: [...roles] }), disabled: mongoose.trusted({ $ne: true }) })
+      .lean<UserRecord[]>()
+      .exec();
   }
 
   /** Creates the user, or replaces the one with the same username (org file reloads). */

@@ -1,4 +1,6 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Connection } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -8,10 +10,15 @@ import { openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 import { createDubanWorker } from '@duban/worker';
 import '../setup/provided.js';
+import { quietTemporalLogs } from '../setup/quiet-temporal.js';
 
 export interface Stack {
   readonly baseUrl: string;
   readonly api: ApiClient;
+  /** The stack's own database, Temporal client and task queue, for suites that drive activities or workflows directly. */
+  readonly database: Connection;
+  readonly temporal: Client;
+  readonly taskQueue: string;
   /** How many workflows this stack's API has started (Temporal visibility), to prove refused input started none. */
   countWorkflows(): Promise<number>;
   close(): Promise<void>;
@@ -22,6 +29,7 @@ export interface Stack {
  * started by the global setup. Each stack has its own database and task queue, so suites don't meet.
  */
 export async function startStack(org: OrgFile): Promise<Stack> {
+  quietTemporalLogs();
   const suffix = randomUUID().slice(0, 8);
   const database = await openDatabase({ url: `${inject('mongoUrl')}duban_e2e_${suffix}` });
   await syncIndexes(database);
@@ -53,6 +61,9 @@ export async function startStack(org: OrgFile): Promise<Stack> {
   return {
     baseUrl,
     api: new ApiClient(baseUrl),
+    database,
+    temporal,
+    taskQueue,
     async countWorkflows() {
       // Visibility is eventually consistent: read until three reads in a row agree.
       const read = async () => (await temporal.workflow.count(`TaskQueue = '${taskQueue}'`)).count;
@@ -92,6 +103,14 @@ export class ApiClient {
     const response = await this.post('/api/auth/login', { username, password });
     if (response.status !== 200) throw new Error(`login ${username} failed: ${response.status} ${JSON.stringify(response.body)}`);
     return this.as(response.body.accessToken as string);
+  }
+
+  /** A multipart upload (e.g. an attachment). */
+  async postForm<T = any>(path: string, form: FormData): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
+    const response = await fetch(this.baseUrl + path, { method: 'POST', headers, body: form });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
   }
 
   get<T = any>(path: string): Promise<ApiResponse<T>> {

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
-import { hasRole, LIGHT_LABELS, light, shanghaiDate, STATUS_LABELS, type Actor, type Light, type Status } from '@duban/domain';
+import { hasRole, LIGHT_LABELS, light, NOTICE_LABELS, shanghaiDate, STATUS_LABELS, type Actor, type Light, type NoticeColour, type Status } from '@duban/domain';
 import { RectificationReadModel } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { CurrentActor } from '../common/actor.decorator.js';
@@ -18,6 +18,11 @@ export interface InboxRow {
   dueDate: string;
   light: Light | null;
   lightLabel: string | null;
+  /** Three-colour notices issued on the item, oldest first. */
+  notices: { colour: NoticeColour; label: string; number: string | null; issuedAt: string }[];
+  escalationLevel: 0 | 1 | 2;
+  /** A step waits for the caller's unit or the office: e.g. an extension request to decide. */
+  extensionRequested: boolean;
 }
 
 @ApiTags('inbox')
@@ -59,6 +64,9 @@ export class InboxController {
           dueDate: shanghaiDate(r.dueAt),
           light: current,
           lightLabel: current ? LIGHT_LABELS[current] : null,
+          notices: r.notices.map((n) => ({ colour: n.colour, label: NOTICE_LABELS[n.colour], number: n.number, issuedAt: n.issuedAt })),
+          escalationLevel: r.escalation.level,
+          extensionRequested: r.extension !== null,
         };
       }),
       nextCursor: records.length === limit && last ? encodeCursor(last.due, last._id) : null,

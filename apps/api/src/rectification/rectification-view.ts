@@ -2,6 +2,7 @@ import {
   ACTION_LABELS,
   CATEGORY_LABELS,
   LIGHT_LABELS,
+  NOTICE_LABELS,
   SEVERITY_LABELS,
   SOURCE_LABELS,
   STATUS_LABELS,
@@ -11,13 +12,14 @@ import {
   shanghaiDate,
   type Actor,
   type Light,
+  type Notice,
   type RectificationAction,
   type RectificationState,
   type TimelineEntry,
 } from '@duban/domain';
 import type { RectificationRecord } from '@duban/persistence';
 
-export interface RectificationView extends Omit<RectificationState, 'timeline'> {
+export interface RectificationView extends Omit<RectificationState, 'timeline' | 'notices' | 'fired'> {
   sourceLabel: string;
   categoryLabel: string;
   severityLabel: string;
@@ -25,37 +27,26 @@ export interface RectificationView extends Omit<RectificationState, 'timeline'> 
   dueDate: string;
   light: Light | null;
   lightLabel: string | null;
+  notices: (Notice & { label: string })[];
   timeline: (TimelineEntry & { actionLabel: string })[];
   /** What the viewer may do now; the UI shows only these. */
   allowedActions: RectificationAction[];
 }
 
 export function toView(state: RectificationState, viewer: Actor, now: Date): RectificationView {
+  const { timeline, notices, fired: _fired, ...rest } = state;
   const current = light(state, now);
   return {
-    id: state.id,
-    title: state.title,
-    description: state.description,
-    source: state.source,
+    ...rest,
     sourceLabel: SOURCE_LABELS[state.source],
-    category: state.category,
     categoryLabel: CATEGORY_LABELS[state.category],
-    severity: state.severity,
     severityLabel: SEVERITY_LABELS[state.severity],
-    leadUnitId: state.leadUnitId,
-    coUnitIds: state.coUnitIds,
-    status: state.status,
     statusLabel: STATUS_LABELS[state.status],
-    dueAt: state.dueAt,
     dueDate: shanghaiDate(state.dueAt),
     light: current,
     lightLabel: current ? LIGHT_LABELS[current] : null,
-    registeredAt: state.registeredAt,
-    registeredBy: state.registeredBy,
-    completion: state.completion,
-    closedAt: state.closedAt,
-    version: state.version,
-    timeline: state.timeline.map((entry) => ({ ...entry, actionLabel: ACTION_LABELS[entry.action] })),
+    notices: notices.map((notice) => ({ ...notice, label: NOTICE_LABELS[notice.colour] })),
+    timeline: timeline.map((entry) => ({ ...entry, actionLabel: ACTION_LABELS[entry.action] })),
     allowedActions: allowedActions(state, viewer),
   };
 }
@@ -68,6 +59,6 @@ export function canSee(actor: Actor, record: Pick<RectificationRecord, 'unitScop
 
 /** Strips the read model's own fields so the record is a plain state again. */
 export function stateOf(record: RectificationRecord): RectificationState {
-  const { _id, unitScope, due, blueFrom, projectedAt, ...state } = record;
+  const { _id, unitScope, due, blueFrom, lagging, escalationLevel, escalationOpen, projectedAt, ...state } = record;
   return state;
 }

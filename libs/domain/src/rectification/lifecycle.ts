@@ -1,120 +1,456 @@
 import { actsForUnit, hasRole, type Actor } from '../actor.js';
 import { accept, refuse, violation, type Decision } from '../errors.js';
+import { endOfShanghaiDay, isCalendarDate, shanghaiDate } from '../time.js';
+import type { Effect } from './effects.js';
+import { selectPolicy, type SupervisionPolicy } from './policy.js';
 import {
   actorRef,
   type RectificationAction,
   type RectificationCommand,
   type RectificationState,
   type RegisterRectification,
+  type Report,
   type TimelineEntry,
 } from './state.js';
-import { STATUS_LABELS, type Status } from './vocabulary.js';
+import { OPEN_STATUSES, RUNNING_STATUSES, STATUS_LABELS, type Status } from './vocabulary.js';
 
 type CommandOf<A extends RectificationAction> = Extract<RectificationCommand, { type: A }>;
 
-interface Rule<A extends RectificationAction> {
-  /** Statuses the step may start from. */
-  readonly from: readonly Status[];
-  readonly permitted: (actor: Actor, state: RectificationState) => boolean;
-  readonly whoMayMessage: string;
-  readonly check?: (command: CommandOf<A>) => string | null;
-  readonly apply: (state: RectificationState, command: CommandOf<A>, actor: Actor, at: string) => Partial<RectificationState> & { status: Status };
-  readonly note?: (command: CommandOf<A>) => string | undefined;
+/** What a step changes: new fields, the timeline note and evidence, side effects to carry out. */
+interface Outcome {
+  readonly changes: Partial<RectificationState> & { readonly status: Status };
+  readonly note?: string;
+  readonly effects?: readonly Effect[];
 }
 
-const isLeadUnit = (actor: Actor, state: RectificationState) => actsForUnit(actor, state.leadUnitId);
+interface Context {
+  readonly actor: Actor;
+  /** The instant of the step, ISO. */
+  readonly at: string;
+  /** The Shanghai date of the step. */
+  readonly today: string;
+}
+
+interface Rule<A extends RectificationAction> {
+  /** Statuses the step may start from. */
+  readonly from: readonly Status[] | ((state: RectificationState) => boolean);
+  readonly permitted: (actor: Actor, state: RectificationState) => boolean;
+  readonly whoMay: string;
+  /** A reason to refuse the command's content (zh-CN), or null. */
+  readonly check?: (state: RectificationState, command: CommandOf<A>, context: Context) => string | null;
+  readonly apply: (state: RectificationState, command: CommandOf<A>, context: Context) => Outcome;
+}
+
+const isLead = (actor: Actor, state: RectificationState) => actsForUnit(actor, state.leadUnitId);
+const isCoUnit = (actor: Actor, state: RectificationState) => state.coUnitIds.some((unitId) => actsForUnit(actor, unitId));
 const isOffice = (actor: Actor) => hasRole(actor, 'office');
-const requireText = (label: string, value: string) => (value.trim().length === 0 ? `${label}不能为空` : null);
+const isVerifier = (actor: Actor, state: RectificationState) => state.verifierUnitId !== null && actsForUnit(actor, state.verifierUnitId);
+
+const blank = (label: string, value: string | undefined) => (!value || value.trim().length === 0 ? `${label}不能为空` : null);
+const firstProblem = (...problems: (string | null)[]) => problems.find((p) => p !== null) ?? null;
+const futureDate = (label: string, value: string | undefined, today: string) => {
+  if (!value || !isCalendarDate(value)) return `${label}须为 YYYY-MM-DD 格式的日期`;
+  return value < today ? `${label}不能早于今天` : null;
+};
+const trimmed = (value: string | undefined) => value?.trim() || undefined;
+const report = (summary: string, evidence: Report['evidence'] | undefined, context: Context): Report => ({
+  summary: summary.trim(),
+  evidence: evidence ?? [],
+  at: context.at,
+  by: actorRef(context.actor),
+});
+
+/** Notification to the lead unit about a step someone else took. */
+const tellUnit = (state: RectificationState, key: string, title: string, body: string): Effect => ({
+  kind: 'notify',
+  key,
+  unitId: state.leadUnitId,
+  audience: ['handlers', 'unit_leaders'],
+  level: 'info',
+  title,
+  body,
+});
+
+const tellOffice = (state: RectificationState, key: string, title: string, body: string): Effect => ({
+  kind: 'notify',
+  key,
+  unitId: state.leadUnitId,
+  audience: ['office'],
+  level: 'info',
+  title,
+  body,
+});
+
+/** A return counts towards yellow; reaching the policy's limit issues a yellow notice. */
+function afterReturn(state: RectificationState, reason: string): Pick<Outcome, 'effects'> & { returns: number } {
+  const returns = state.returns + 1;
+  const effects: Effect[] = [tellUnit(state, `return:${returns}`, `“${state.title}”被退回`, reason)];
+  if (returns === state.policy.yellowAfterReturns) {
+    effects.push({ kind: 'notice', key: `yellow:returns:${returns}`, colour: 'yellow', reason: `整改方案或整改结果已被退回${returns}次，整改质量不高` });
+  }
+  return { returns, effects };
+}
 
 const RULES: { readonly [A in RectificationAction]: Rule<A> } = {
   sign: {
     from: ['assigned'],
-    permitted: isLeadUnit,
-    whoMayMessage: '只有牵头单位可以签收',
-    apply: () => ({ status: 'signed' }),
+    permitted: isLead,
+    whoMay: '只有牵头单位可以签收',
+    apply: (_s, _c, { at }) => ({ changes: { status: 'signed', signedAt: at, planRequestedAt: at } }),
+  },
+  submitPlan: {
+    from: ['signed'],
+    permitted: isLead,
+    whoMay: '只有牵头单位可以报送整改方案',
+    check: (state, c, { today }) =>
+      firstProblem(
+        blank('整改措施', c.measures),
+        blank('整改责任人', c.responsiblePerson),
+        futureDate('整改完成时限', c.targetDate, today),
+        c.targetDate > shanghaiDate(state.dueAt) ? '整改完成时限不能晚于问题的整改时限，如需延期请申请延期' : null,
+      ),
+    apply: (state, c, context) => ({
+      changes: {
+        status: 'plan_submitted',
+        plan: {
+          measures: c.measures.trim(),
+          targetDate: c.targetDate,
+          responsiblePerson: c.responsiblePerson.trim(),
+          evidence: c.evidence ?? [],
+          submittedAt: context.at,
+          submittedBy: actorRef(context.actor),
+          approvedAt: null,
+        },
+      },
+      note: `整改措施：${c.measures.trim()}；责任人：${c.responsiblePerson.trim()}；完成时限：${c.targetDate}`,
+      effects: [tellOffice(state, `plan:${context.at}`, `“${state.title}”已报送整改方案`, '请审核整改方案。')],
+    }),
+  },
+  approvePlan: {
+    from: ['plan_submitted'],
+    permitted: isOffice,
+    whoMay: '只有领导小组办公室可以审核整改方案',
+    apply: (state, c, { at }) => ({
+      changes: { status: 'rectifying', plan: state.plan && { ...state.plan, approvedAt: at } },
+      note: trimmed(c.note),
+      effects: [tellUnit(state, `planApproved:${at}`, `“${state.title}”整改方案已审核通过`, '请按方案推进整改，并按期报送整改进展。')],
+    }),
+  },
+  returnPlan: {
+    from: ['plan_submitted'],
+    permitted: isOffice,
+    whoMay: '只有领导小组办公室可以退回整改方案',
+    check: (_s, c) => blank('退回理由', c.reason),
+    apply: (state, c, { at }) => {
+      const { returns, effects } = afterReturn(state, c.reason.trim());
+      return { changes: { status: 'signed', returns, planRequestedAt: at }, note: c.reason.trim(), effects };
+    },
+  },
+  reportProgress: {
+    from: ['rectifying'],
+    permitted: isLead,
+    whoMay: '只有牵头单位可以报送整改进展',
+    check: (_s, c) => blank('整改进展', c.summary),
+    apply: (_s, c, context) => ({
+      changes: { status: 'rectifying', lastProgress: report(c.summary, c.evidence, context), missedProgress: false },
+      note: c.summary.trim(),
+    }),
+  },
+  reportPart: {
+    from: ['signed', 'plan_submitted', 'rectifying'],
+    permitted: isCoUnit,
+    whoMay: '只有配合单位可以报送承担部分的整改情况',
+    check: (_s, c) => blank('承担部分整改情况', c.summary),
+    apply: (state, c, context) => ({
+      changes: { status: state.status, coReports: { ...state.coReports, [context.actor.unitId]: report(c.summary, c.evidence, context) } },
+      note: c.summary.trim(),
+    }),
   },
   submitCompletion: {
-    from: ['signed'],
-    permitted: isLeadUnit,
-    whoMayMessage: '只有牵头单位可以报送整改完成情况',
-    check: (c) => requireText('整改完成情况', c.summary),
-    apply: (_s, c, actor, at) => ({
-      status: 'completion_submitted',
-      completion: { summary: c.summary.trim(), submittedAt: at, submittedBy: actorRef(actor) },
+    from: ['rectifying'],
+    permitted: isLead,
+    whoMay: '只有牵头单位可以报送整改完成情况',
+    check: (state, c) => {
+      const missing = state.coUnitIds.filter((unitId) => !state.coReports[unitId]);
+      return firstProblem(blank('整改完成情况', c.summary), missing.length > 0 ? `配合单位尚未报送承担部分：${missing.join('、')}` : null);
+    },
+    apply: (state, c, context) => ({
+      changes: {
+        status: state.verifierUnitId ? 'pending_verification' : 'pending_acceptance',
+        completion: report(c.summary, c.evidence, context),
+        verification: null,
+      },
+      note: c.summary.trim(),
+      effects: state.verifierUnitId
+        ? []
+        : [tellOffice(state, `completion:${context.at}`, `“${state.title}”已报送整改完成`, '请组织验收。')],
     }),
-    note: (c) => c.summary.trim(),
+  },
+  verify: {
+    from: ['pending_verification'],
+    permitted: isVerifier,
+    whoMay: '只有初验单位可以初验',
+    apply: (state, c, context) => ({
+      changes: { status: 'pending_acceptance', verification: report(c.note ?? '初验通过', [], context) },
+      note: trimmed(c.note),
+      effects: [tellOffice(state, `verified:${context.at}`, `“${state.title}”已通过初验`, '请组织验收销号。')],
+    }),
   },
   returnCompletion: {
-    from: ['completion_submitted'],
-    permitted: isOffice,
-    whoMayMessage: '只有领导小组办公室可以退回',
-    check: (c) => requireText('退回理由', c.reason),
-    apply: () => ({ status: 'signed', completion: null }),
-    note: (c) => c.reason.trim(),
+    from: ['pending_verification', 'pending_acceptance'],
+    permitted: (actor, state) => (state.status === 'pending_verification' ? isVerifier(actor, state) : isOffice(actor)),
+    whoMay: '只有初验单位（待初验时）或领导小组办公室（待验收时）可以退回',
+    check: (_s, c) => blank('退回理由', c.reason),
+    apply: (state, c) => {
+      const { returns, effects } = afterReturn(state, c.reason.trim());
+      return { changes: { status: 'rectifying', returns, completion: null, verification: null }, note: c.reason.trim(), effects };
+    },
   },
   signOff: {
-    from: ['completion_submitted'],
+    from: ['pending_acceptance'],
     permitted: isOffice,
-    whoMayMessage: '只有领导小组办公室可以验收销号',
-    apply: (_s, _c, _a, at) => ({ status: 'closed', closedAt: at }),
-    note: (c) => c.note?.trim() || undefined,
+    whoMay: '只有领导小组办公室可以验收销号',
+    apply: (state, c, { at }) => ({
+      changes: { status: 'closed', closedAt: at },
+      note: trimmed(c.note),
+      effects: [tellUnit(state, `closed:${at}`, `“${state.title}”已验收销号`, c.note?.trim() || '整改到位，予以销号。')],
+    }),
+  },
+  requestExtension: {
+    from: (state) => ['signed', 'plan_submitted', 'rectifying'].includes(state.status) && state.extension === null,
+    permitted: isLead,
+    whoMay: '只有牵头单位可以申请延期',
+    check: (state, c, { today }) =>
+      firstProblem(
+        blank('延期理由', c.reason),
+        futureDate('申请延期至', c.newDueDate, today),
+        isCalendarDate(c.newDueDate) && c.newDueDate <= shanghaiDate(state.dueAt) ? '申请延期至的日期须晚于现整改时限' : null,
+      ),
+    apply: (state, c, context) => ({
+      changes: { status: state.status, extension: { reason: c.reason.trim(), newDueDate: c.newDueDate, requestedAt: context.at, requestedBy: actorRef(context.actor) } },
+      note: `申请延期至 ${c.newDueDate}：${c.reason.trim()}`,
+      effects: [tellOffice(state, `extension:${context.at}`, `“${state.title}”申请延期`, `申请延期至 ${c.newDueDate}：${c.reason.trim()}`)],
+    }),
+  },
+  decideExtension: {
+    from: (state) => state.extension !== null && RUNNING_STATUSES.includes(state.status),
+    permitted: isOffice,
+    whoMay: '只有领导小组办公室可以审批延期申请',
+    apply: (state, c, { at }) => {
+      const requested = state.extension!;
+      const changes: Outcome['changes'] = c.approve
+        ? { status: state.status, extension: null, dueAt: endOfShanghaiDay(requested.newDueDate), escalation: resetEscalation(state) }
+        : { status: state.status, extension: null };
+      const verdict = c.approve ? `同意延期至 ${requested.newDueDate}` : '不同意延期';
+      return {
+        changes,
+        note: [verdict, trimmed(c.note)].filter(Boolean).join('：'),
+        effects: [tellUnit(state, `extensionDecided:${at}`, `“${state.title}”延期申请：${verdict}`, c.note?.trim() || verdict)],
+      };
+    },
+  },
+  defer: {
+    from: RUNNING_STATUSES,
+    permitted: isOffice,
+    whoMay: '只有领导小组办公室可以暂缓整改备案',
+    check: (_s, c, { today }) => firstProblem(blank('暂缓原因', c.reason), futureDate('复核日期', c.reviewDate, today)),
+    apply: (state, c, context) => ({
+      changes: {
+        status: 'deferred',
+        deferral: { reason: c.reason.trim(), reviewDate: c.reviewDate, filedAt: context.at, filedBy: actorRef(context.actor), resumeStatus: state.status },
+      },
+      note: `${c.reason.trim()}（复核日期 ${c.reviewDate}）`,
+    }),
+  },
+  resume: {
+    from: ['deferred'],
+    permitted: isOffice,
+    whoMay: '只有领导小组办公室可以恢复整改',
+    check: (_s, c, { today }) => (c.newDueDate === undefined ? null : futureDate('新的整改时限', c.newDueDate, today)),
+    apply: (state, c, { at }) => ({
+      changes: {
+        status: state.deferral?.resumeStatus ?? 'rectifying',
+        deferral: null,
+        ...(c.newDueDate ? { dueAt: endOfShanghaiDay(c.newDueDate), escalation: resetEscalation(state) } : {}),
+      },
+      note: [c.newDueDate ? `新的整改时限 ${c.newDueDate}` : undefined, trimmed(c.note)].filter(Boolean).join('；') || undefined,
+      effects: [tellUnit(state, `resumed:${at}`, `“${state.title}”恢复整改`, c.note?.trim() || '暂缓期满，请继续整改。')],
+    }),
+  },
+  merge: {
+    from: OPEN_STATUSES,
+    permitted: isOffice,
+    whoMay: '只有领导小组办公室可以合并重复问题',
+    check: (state, c) => firstProblem(blank('合并到的问题', c.intoItemId), c.intoItemId === state.id ? '不能合并到自身' : null),
+    apply: (_s, c) => ({ changes: { status: 'merged', mergedInto: c.intoItemId }, note: trimmed(c.note) ?? `合并到问题 ${c.intoItemId}` }),
+  },
+  reopen: {
+    from: ['closed'],
+    permitted: (actor) => hasRole(actor, 'office', 'inspector'),
+    whoMay: '只有领导小组办公室或督导组可以重新打开',
+    check: (_s, c, { today }) => firstProblem(blank('重新打开的原因', c.reason), futureDate('新的整改时限', c.newDueDate, today)),
+    apply: (state, c, { at }) => ({
+      changes: {
+        status: 'rectifying',
+        closedAt: null,
+        completion: null,
+        verification: null,
+        missedProgress: false,
+        dueAt: endOfShanghaiDay(c.newDueDate),
+        escalation: { level: 0, since: null, accountability: state.escalation.accountability, handled: null },
+        lastProgress: null,
+        plan: state.plan && { ...state.plan, approvedAt: at },
+      },
+      note: `${c.reason.trim()}（新的整改时限 ${c.newDueDate}）`,
+      effects: [
+        { kind: 'notice', key: `red:reopened:${at}`, colour: 'red', reason: `整改不到位，重新打开：${c.reason.trim()}` },
+      ],
+    }),
+  },
+  handleEscalation: {
+    from: (state) => state.escalation.level > 0 && state.escalation.handled === null && RUNNING_STATUSES.includes(state.status),
+    permitted: (actor, state) => (state.escalation.level === 2 ? hasRole(actor, 'leader', 'office') : isOffice(actor)),
+    whoMay: '一级升级由领导小组办公室处理，二级升级由分管领导或办公室处理',
+    check: (_s, c, { today }) =>
+      firstProblem(blank('处理意见', c.note), c.action === 'extend' ? futureDate('新的整改时限', c.newDueDate, today) : null),
+    apply: (state, c, context) => {
+      const handled = { action: c.action, at: context.at, by: actorRef(context.actor), note: c.note.trim() };
+      const label = { urge: '催办', interview: '约谈', extend: `延期至 ${c.newDueDate}` }[c.action];
+      const changes: Outcome['changes'] =
+        c.action === 'extend' && c.newDueDate
+          ? { status: state.status, dueAt: endOfShanghaiDay(c.newDueDate), escalation: { ...resetEscalation(state), handled } }
+          : { status: state.status, escalation: { ...state.escalation, handled } };
+      return {
+        changes,
+        note: `${label}：${c.note.trim()}`,
+        effects: [
+          {
+            kind: 'notify',
+            key: `escalationHandled:${context.at}`,
+            unitId: state.leadUnitId,
+            audience: c.action === 'interview' ? ['unit_leaders'] : ['handlers', 'unit_leaders'],
+            level: 'red',
+            title: `“${state.title}”${label}`,
+            body: c.note.trim(),
+          },
+        ],
+      };
+    },
   },
 };
 
+function resetEscalation(state: RectificationState): RectificationState['escalation'] {
+  return { level: 0, since: null, accountability: state.escalation.accountability, handled: null };
+}
+
+export interface RegistrationOptions {
+  readonly policy?: SupervisionPolicy;
+}
+
 /** The state of a newly registered item, with its first timeline entry. */
-export function register(input: RegisterRectification, actor: Actor, at: string): RectificationState {
+export function register(input: RegisterRectification, actor: Actor, at: string, options: RegistrationOptions = {}): RectificationState {
+  const policy = options.policy ?? selectPolicy(input.source, input.severity);
   const entry: TimelineEntry = { seq: 1, at, action: 'register', actor: actorRef(actor), fromStatus: null, toStatus: 'assigned' };
   return {
     ...input,
+    verifierUnitId: input.verifierUnitId ?? null,
+    progressEveryMonths: input.progressEveryMonths ?? policy.progressEveryMonths,
     status: 'assigned',
+    policy,
     registeredAt: at,
     registeredBy: actorRef(actor),
+    signedAt: null,
+    planRequestedAt: null,
+    plan: null,
+    lastProgress: null,
+    coReports: {},
     completion: null,
+    verification: null,
+    extension: null,
+    deferral: null,
+    mergedInto: null,
+    returns: 0,
+    missedProgress: false,
+    escalation: { level: 0, since: null, accountability: false, handled: null },
+    notices: [],
+    schedule: { signInBy: null, planBy: null, blueAt: null, level1At: null, level2At: null, nextProgressDue: null },
+    fired: [],
     closedAt: null,
     version: 1,
     timeline: [entry],
   };
 }
 
-/** Decides whether `actor` may apply `command` now and, if so, what the item becomes. */
-export function decide(state: RectificationState, command: RectificationCommand, actor: Actor, at: string): Decision<RectificationState> {
+export interface Decided {
+  readonly state: RectificationState;
+  readonly effects: readonly Effect[];
+}
+
+/** Decides whether `actor` may apply `command` now and, if so, what the item becomes and what must happen. */
+export function decide(state: RectificationState, command: RectificationCommand, actor: Actor, at: string): Decision<Decided> {
   const rule = RULES[command.type] as Rule<typeof command.type>;
-  if (!rule.from.includes(state.status)) {
+  if (!allowedFrom(rule, state)) {
     return refuse(
-      violation('invalid_state', `当前状态为“${STATUS_LABELS[state.status]}”，不能${actionVerb(command.type)}`, {
-        status: state.status,
-        action: command.type,
-      }),
+      violation('invalid_state', `当前状态为“${stateLabel(state)}”，不能${ACTION_VERBS[command.type]}`, { status: state.status, action: command.type }),
     );
   }
-  if (!rule.permitted(actor, state)) {
-    return refuse(violation('not_permitted', rule.whoMayMessage, { action: command.type }));
-  }
-  const problem = rule.check?.(command as never);
+  if (!rule.permitted(actor, state)) return refuse(violation('not_permitted', rule.whoMay, { action: command.type }));
+  const context: Context = { actor, at, today: shanghaiDate(at) };
+  const problem = rule.check?.(state, command as never, context);
   if (problem) return refuse(violation('invalid_input', problem, { action: command.type }));
 
-  const changes = rule.apply(state, command as never, actor, at);
-  const note = rule.note?.(command as never);
+  const outcome = rule.apply(state, command as never, context);
+  const evidence = 'evidence' in command ? command.evidence : undefined;
   const entry: TimelineEntry = {
     seq: state.timeline.length + 1,
     at,
     action: command.type,
     actor: actorRef(actor),
     fromStatus: state.status,
-    toStatus: changes.status,
-    ...(note ? { note } : {}),
+    toStatus: outcome.changes.status,
+    ...(outcome.note ? { note: outcome.note } : {}),
+    ...(evidence && evidence.length > 0 ? { evidence } : {}),
   };
-  return accept({ ...state, ...changes, version: state.version + 1, timeline: [...state.timeline, entry] });
+  return accept({
+    state: { ...state, ...outcome.changes, version: state.version + 1, timeline: [...state.timeline, entry] },
+    effects: outcome.effects ?? [],
+  });
 }
 
 /** The steps `actor` may take now: the API returns them so the UI shows only those. */
 export function allowedActions(state: RectificationState, actor: Actor): RectificationAction[] {
   return (Object.keys(RULES) as RectificationAction[]).filter((action) => {
     const rule = RULES[action] as Rule<RectificationAction>;
-    return rule.from.includes(state.status) && rule.permitted(actor, state);
+    return allowedFrom(rule, state) && rule.permitted(actor, state);
   });
 }
 
-function actionVerb(action: RectificationAction): string {
-  return { sign: '签收', submitCompletion: '报送整改完成', returnCompletion: '退回', signOff: '验收销号' }[action];
+function allowedFrom(rule: Rule<RectificationAction>, state: RectificationState): boolean {
+  return typeof rule.from === 'function' ? rule.from(state) : rule.from.includes(state.status);
 }
+
+function stateLabel(state: RectificationState): string {
+  const pending = state.extension ? '，有待审批的延期申请' : '';
+  const escalated = state.escalation.level > 0 ? `，已升级至${state.escalation.level}级${state.escalation.handled ? '并已处理' : ''}` : '';
+  return `${STATUS_LABELS[state.status]}${pending}${escalated}`;
+}
+
+const ACTION_VERBS: Record<RectificationAction, string> = {
+  sign: '签收',
+  submitPlan: '报送整改方案',
+  approvePlan: '审核整改方案',
+  returnPlan: '退回整改方案',
+  reportProgress: '报送整改进展',
+  reportPart: '报送承担部分',
+  submitCompletion: '报送整改完成',
+  verify: '初验',
+  returnCompletion: '退回',
+  signOff: '验收销号',
+  requestExtension: '申请延期',
+  decideExtension: '审批延期',
+  defer: '暂缓整改',
+  resume: '恢复整改',
+  merge: '合并',
+  reopen: '重新打开',
+  handleEscalation: '处理督办升级',
+};

@@ -1,26 +1,23 @@
 import type { RectificationState } from './state.js';
+import { RUNNING_STATUSES } from './vocabulary.js';
 
-/** 亮灯: green on track, blue near the deadline, yellow lagging, red overdue; none once closed. */
+/** 亮灯: green on track, blue near the deadline, yellow lagging or poor quality, red overdue; none when not running. */
 export const LIGHTS = ['green', 'blue', 'yellow', 'red'] as const;
 export type Light = (typeof LIGHTS)[number];
 
 export const LIGHT_LABELS: Record<Light, string> = { green: '绿灯', blue: '蓝灯', yellow: '黄灯', red: '红灯' };
 
-export interface LightPolicy {
-  /** How long before the due instant the light turns blue. */
-  readonly blueBeforeMs: number;
-}
+type LightInputs = Pick<RectificationState, 'status' | 'dueAt' | 'missedProgress' | 'returns' | 'policy' | 'schedule'>;
 
-export const DEFAULT_LIGHT_POLICY: LightPolicy = { blueBeforeMs: 3 * 24 * 3600 * 1000 };
+/** Yellow comes from the process, not the clock: a missed progress report, or returns up to the policy's limit. */
+export const isLagging = (state: Pick<RectificationState, 'missedProgress' | 'returns' | 'policy'>): boolean =>
+  state.missedProgress || state.returns >= state.policy.yellowAfterReturns;
 
-export function light(
-  state: Pick<RectificationState, 'status' | 'dueAt'>,
-  now: Date,
-  policy: LightPolicy = DEFAULT_LIGHT_POLICY,
-): Light | null {
-  if (state.status === 'closed') return null;
-  const due = Date.parse(state.dueAt);
-  if (now.getTime() > due) return 'red';
-  if (due - now.getTime() <= policy.blueBeforeMs) return 'blue';
+export function light(state: LightInputs, now: Date): Light | null {
+  if (!RUNNING_STATUSES.includes(state.status)) return null;
+  const t = now.getTime();
+  if (t > Date.parse(state.dueAt)) return 'red';
+  if (isLagging(state)) return 'yellow';
+  if (state.schedule.blueAt && t >= Date.parse(state.schedule.blueAt)) return 'blue';
   return 'green';
 }

@@ -60,15 +60,51 @@ export type Severity = (typeof SEVERITIES)[number];
 
 export const SEVERITY_LABELS: Record<Severity, string> = { general: '一般', major: '较重', critical: '严重' };
 
-export const STATUSES = ['assigned', 'signed', 'completion_submitted', 'closed'] as const;
+export const STATUSES = [
+  'assigned',
+  'signed',
+  'plan_submitted',
+  'rectifying',
+  'pending_verification',
+  'pending_acceptance',
+  'deferred',
+  'closed',
+  'merged',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 export const STATUS_LABELS: Record<Status, string> = {
   assigned: '已交办待签收',
-  signed: '已签收整改中',
-  completion_submitted: '已报结待验收',
+  signed: '已签收待报方案',
+  plan_submitted: '整改方案待审核',
+  rectifying: '整改中',
+  pending_verification: '已报结待初验',
+  pending_acceptance: '已报结待验收',
+  deferred: '暂缓整改（已备案）',
   closed: '已验收销号',
+  merged: '已合并',
 };
 
 /** Statuses in which the item still needs work from someone: it shows in an inbox. */
-export const OPEN_STATUSES: readonly Status[] = ['assigned', 'signed', 'completion_submitted'];
+export const OPEN_STATUSES: readonly Status[] = [
+  'assigned',
+  'signed',
+  'plan_submitted',
+  'rectifying',
+  'pending_verification',
+  'pending_acceptance',
+  'deferred',
+];
+
+/** Statuses that end the process: nothing is due any more. */
+export const FINAL_STATUSES: readonly Status[] = ['closed', 'merged'];
+
+/** Statuses in which the deadline runs: lights, notices and escalation apply. Deferral stops them. */
+export const RUNNING_STATUSES: readonly Status[] = [
+  'assigned',
+  'signed',
+  'plan_submitted',
+  'rectifying',
+  'pending_verification',
+  'pending_acceptance',
+];

@@ -1,6 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ArrayMaxSize,
+  IsInt,
+  Max,
+  Min,
   ArrayUnique,
   IsArray,
   IsIn,
@@ -68,4 +71,17 @@ export class RegisterRectificationDto {
   @IsString()
   @Validate(CalendarDateConstraint)
   dueDate!: string;
+
+  @ApiPropertyOptional({ description: '初验单位 id（两级验收：如乡镇初验、县级验收）', example: 'ehu' })
+  @IsOptional()
+  @IsString()
+  @Matches(UNIT_ID_PATTERN)
+  verifierUnitId?: string;
+
+  @ApiPropertyOptional({ description: '整改进展报送周期（月），0 为不要求；缺省按督办策略（每月）', minimum: 0, maximum: 12 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(12)
+  progressEveryMonths?: number;
 }

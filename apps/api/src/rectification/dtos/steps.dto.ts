@@ -1,24 +1,125 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Validate } from 'class-validator';
+import { CalendarDateConstraint } from './register-rectification.dto.js';
 
-export class SubmitCompletionDto {
-  @ApiProperty({ description: '整改完成情况' })
+class WithEvidence {
+  @ApiPropertyOptional({ description: '佐证材料（先上传附件，再引用其 id）', type: [String], maxItems: 20 })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ArrayUnique()
+  @IsUUID('4', { each: true })
+  attachmentIds?: string[];
+}
+
+export class SubmitPlanDto extends WithEvidence {
+  @ApiProperty({ description: '整改措施' })
+  @IsString()
+  @Length(1, 5000)
+  measures!: string;
+
+  @ApiProperty({ description: '整改完成时限（不晚于问题的整改时限）', example: '2026-12-20' })
+  @IsString()
+  @Validate(CalendarDateConstraint)
+  targetDate!: string;
+
+  @ApiProperty({ description: '整改责任人', example: '张三（水利局副局长）' })
+  @IsString()
+  @Length(1, 100)
+  responsiblePerson!: string;
+}
+
+export class ReportDto extends WithEvidence {
+  @ApiProperty({ description: '情况说明' })
   @IsString()
   @Length(1, 5000)
   summary!: string;
 }
 
-export class ReturnCompletionDto {
-  @ApiProperty({ description: '退回理由' })
+export class ReasonDto {
+  @ApiProperty({ description: '理由' })
   @IsString()
   @Length(1, 2000)
   reason!: string;
 }
 
-export class SignOffDto {
-  @ApiPropertyOptional({ description: '验收意见' })
+export class NoteDto {
+  @ApiPropertyOptional({ description: '意见' })
   @IsOptional()
   @IsString()
   @Length(0, 2000)
   note?: string;
+}
+
+export class ExtensionRequestDto {
+  @ApiProperty({ description: '延期理由' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+
+  @ApiProperty({ description: '申请延期至', example: '2027-01-31' })
+  @IsString()
+  @Validate(CalendarDateConstraint)
+  newDueDate!: string;
+}
+
+export class ExtensionDecisionDto extends NoteDto {
+  @ApiProperty({ description: '是否同意' })
+  @IsBoolean()
+  approve!: boolean;
+}
+
+export class DeferralDto {
+  @ApiProperty({ description: '暂缓整改原因（备案）' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+
+  @ApiProperty({ description: '复核日期', example: '2027-03-01' })
+  @IsString()
+  @Validate(CalendarDateConstraint)
+  reviewDate!: string;
+}
+
+export class ResumeDto extends NoteDto {
+  @ApiPropertyOptional({ description: '新的整改时限', example: '2027-04-30' })
+  @IsOptional()
+  @IsString()
+  @Validate(CalendarDateConstraint)
+  newDueDate?: string;
+}
+
+export class MergeDto extends NoteDto {
+  @ApiProperty({ description: '合并到的问题 id' })
+  @IsUUID('4')
+  intoItemId!: string;
+}
+
+export class ReopenDto {
+  @ApiProperty({ description: '重新打开的原因' })
+  @IsString()
+  @Length(1, 2000)
+  reason!: string;
+
+  @ApiProperty({ description: '新的整改时限', example: '2027-02-28' })
+  @IsString()
+  @Validate(CalendarDateConstraint)
+  newDueDate!: string;
+}
+
+export class HandleEscalationDto {
+  @ApiProperty({ description: '处理方式：催办、约谈、延期', enum: ['urge', 'interview', 'extend'] })
+  @IsIn(['urge', 'interview', 'extend'])
+  action!: 'urge' | 'interview' | 'extend';
+
+  @ApiProperty({ description: '处理意见' })
+  @IsString()
+  @Length(1, 2000)
+  note!: string;
+
+  @ApiPropertyOptional({ description: '新的整改时限（延期时必填）', example: '2027-01-15' })
+  @IsOptional()
+  @IsString()
+  @Validate(CalendarDateConstraint)
+  newDueDate?: string;
 }

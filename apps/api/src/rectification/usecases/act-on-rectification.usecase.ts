@@ -1,25 +1,65 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
-import { actUpdate, workflowIds } from '@duban/contracts';
-import type { Actor, RectificationCommand, RectificationState } from '@duban/domain';
-import { TEMPORAL_CLIENT } from '../../infrastructure/tokens.js';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Connection } from 'mongoose';
+import { RECTIFICATION_WORKFLOW, actUpdate, workflowIds, type ActInput, type RectificationWorkflowInput } from '@duban/contracts';
+import { FINAL_STATUSES, decide, type Actor, type RectificationCommand, type RectificationState } from '@duban/domain';
+import { RectificationReadModel } from '@duban/persistence';
+import { ApiError } from '../../common/api-error.js';
+import { API_SETTINGS, CLOCK, DATABASE, TEMPORAL_CLIENT, type ApiSettings, type Clock } from '../../infrastructure/tokens.js';
+import { stateOf } from '../rectification-view.js';
 import { toApiError } from '../temporal-errors.js';
 import { FindVisibleRectification } from './find-visible-rectification.usecase.js';
 
 /** A user's step on an item, as a Temporal Update: the workflow's validator decides, the API reports. */
 @Injectable()
 export class ActOnRectification {
+  private readonly items: RectificationReadModel;
+
   constructor(
+    @Inject(DATABASE) database: Connection,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(API_SETTINGS) private readonly settings: ApiSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
     @Inject(FindVisibleRectification) private readonly findVisible: FindVisibleRectification,
-  ) {}
+  ) {
+    this.items = new RectificationReadModel(database);
+  }
 
   async execute(id: string, command: RectificationCommand, actor: Actor): Promise<RectificationState> {
-    await this.findVisible.execute(id, actor);
+    const record = await this.findVisible.execute(id, actor);
+    if (command.type === 'merge') await this.checkMergeTarget(command.intoItemId, id);
+    const input: ActInput = { actor, command };
     try {
-      return await this.temporal.workflow.getHandle(workflowIds.rectification(id)).executeUpdate(actUpdate, { args: [{ actor, command }] });
+      if (FINAL_STATUSES.includes(record.status)) return await this.resume(stateOf(record), input);
+      return await this.temporal.workflow.getHandle(workflowIds.rectification(id)).executeUpdate(actUpdate, { args: [input] });
     } catch (error) {
       throw toApiError(error);
+    }
+  }
+
+  /**
+   * A finished item's process has ended (and Temporal may have dropped its history by now), so a step
+   * on it — reopening after a failed look-back — starts a new run from the state kept in the read model.
+   */
+  private async resume(state: RectificationState, input: ActInput): Promise<RectificationState> {
+    const decision = decide(state, input.command, input.actor, this.clock.now().toISOString());
+    if (!decision.ok) throw ApiError.fromViolation(decision.violation);
+    const workflowInput: RectificationWorkflowInput = { item: state, registeredBy: input.actor, carried: state };
+    const start = new WithStartWorkflowOperation(RECTIFICATION_WORKFLOW, {
+      workflowId: workflowIds.rectification(state.id),
+      taskQueue: this.settings.taskQueue,
+      args: [workflowInput],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    return this.temporal.workflow.executeUpdateWithStart(actUpdate, { args: [input], startWorkflowOperation: start });
+  }
+
+  private async checkMergeTarget(targetId: string, sourceId: string): Promise<void> {
+    const target = await this.items.findById(targetId);
+    if (!target || target.id === sourceId) throw ApiError.badInput('intoItemId', 'intoItemId: 合并到的问题不存在');
+    if (FINAL_STATUSES.includes(target.status)) {
+      throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '合并到的问题已办结，请选择未办结的问题');
     }
   }
 }

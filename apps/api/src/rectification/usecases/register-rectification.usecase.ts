@@ -48,6 +48,10 @@ export class RegisterRectification {
     const unknown = coUnitIds.filter((id) => !known.has(id));
     if (unknown.length > 0) throw ApiError.badInput('coUnitIds', `coUnitIds: 未知单位 ${unknown.join('、')}`);
     if (dto.dueDate < shanghaiDate(this.clock.now())) throw ApiError.badInput('dueDate', 'dueDate: 整改时限不能早于今天');
+    if (dto.verifierUnitId !== undefined) {
+      if (dto.verifierUnitId === dto.leadUnitId) throw ApiError.badInput('verifierUnitId', 'verifierUnitId: 初验单位不能是牵头单位');
+      if (!(await this.units.findById(dto.verifierUnitId))) throw ApiError.badInput('verifierUnitId', `verifierUnitId: 未知单位 ${dto.verifierUnitId}`);
+    }
     return {
       id: randomUUID(),
       title: dto.title.trim(),
@@ -58,6 +62,8 @@ export class RegisterRectification {
       leadUnitId: dto.leadUnitId,
       coUnitIds,
       dueAt: endOfShanghaiDay(dto.dueDate),
+      verifierUnitId: dto.verifierUnitId ?? null,
+      ...(dto.progressEveryMonths !== undefined ? { progressEveryMonths: dto.progressEveryMonths } : {}),
     };
   }
 }

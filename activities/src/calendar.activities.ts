@@ -1,0 +1,24 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Connection } from 'mongoose';
+import type { CalendarActivities } from '@duban/contracts';
+import { InvalidWorkingDayQuery, loadCalendar, shiftWorkingDaysWith } from './calendar/index.js';
+
+// The day classifier is shared with the API (GET /api/calendar/days), so it is exported from here too.
+export * from './calendar/index.js';
+
+/** Working-day look-ups on the Asia/Shanghai calendar: admin overrides over the chinese-days package. */
+export function createCalendarActivities(connection: Connection): CalendarActivities {
+  return {
+    async shiftWorkingDays(queries) {
+      try {
+        return await shiftWorkingDaysWith((from, to) => loadCalendar(connection, from, to), queries);
+      } catch (error) {
+        // A bad query or a calendar without working days stays wrong on retry; database errors are retried.
+        if (error instanceof InvalidWorkingDayQuery || error instanceof RangeError) {
+          throw ApplicationFailure.nonRetryable(error.message, error.name);
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Connection } from 'mongoose';
+import type { NotificationLevel } from '@duban/contracts';
+import type { Actor } from '@duban/domain';
+import { NotificationRepository, type NotificationRecord } from '@duban/persistence';
+import { ApiError } from '../common/api-error.js';
+import { CurrentActor } from '../common/actor.decorator.js';
+import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
+import { NotificationQueryDto } from './dtos/notification-query.dto.js';
+
+export interface NotificationView {
+  id: string;
+  level: NotificationLevel;
+  title: string;
+  body: string;
+  unitId: string;
+  subject: { kind: string; id: string };
+  createdAt: string;
+  readAt: string | null;
+}
+
+@ApiTags('notifications')
+@ApiBearerAuth()
+@Controller('notifications')
+export class NotificationController {
+  private readonly notifications: NotificationRepository;
+  constructor(
+    @Inject(DATABASE) database: Connection,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.notifications = new NotificationRepository(database);
+  }
+
+  @Get()
+  @ApiOperation({ summary: '我的站内通知，最新的在前' })
+  async list(
+    @Query() query: NotificationQueryDto,
+    @CurrentActor() actor: Actor,
+  ): Promise<{ items: NotificationView[]; nextCursor: string | null; unreadCount: number }> {
+    const limit = query.limit ?? 20;
+    const records = await this.notifications.listForUser({
+      userId: actor.userId,
+      unreadOnly: query.unread === 'true',
+      limit,
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+    });
+    const last = records.at(-1);
+    return {
+      items: records.map(toView),
+      nextCursor: records.length === limit && last ? encodeCursor(last.createdAt, last._id) : null,
+      unreadCount: await this.notifications.countUnread(actor.userId),
+    };
+  }
+
+  @Post(':id/read')
+  @HttpCode(200)
+  @ApiOperation({ summary: '标记通知为已读' })
+  async markRead(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<NotificationView> {
+    const record = await this.notifications.markRead(actor.userId, id, this.clock.now());
+    if (!record) throw ApiError.notFound('通知');
+    return toView(record);
+  }
+}
+
+function toView(record: NotificationRecord): NotificationView {
+  return {
+    id: record._id,
+    level: record.level,
+    title: record.title,
+    body: record.body,
+    unitId: record.unitId,
+    subject: { kind: record.subject.kind, id: record.subject.id },
+    createdAt: record.createdAt.toISOString(),
+    readAt: record.readAt ? record.readAt.toISOString() : null,
+  };
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt: new Date(createdAt), id };
+  } catch {
+    // fall through
+  }
+  throw ApiError.badInput('cursor', 'cursor: 无效的分页游标');
+}

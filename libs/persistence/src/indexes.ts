@@ -1,0 +1,25 @@
+import type { Connection } from 'mongoose';
+import { attachmentModel } from './attachments.js';
+import { calendarOverrideModel } from './calendar-overrides.js';
+import { NoticeRepository } from './notices.js';
+import { notificationModel } from './notifications.js';
+import { rectificationModel } from './rectifications.js';
+import { SettingsRepository } from './settings.js';
+import { unitModel } from './units.js';
+import { userModel } from './users.js';
+import { webhookChannelModel, webhookDeliveryModel } from './webhooks.js';
+
+/** Registers every model on the connection, so that index creation and queries see all of them. */
+export function registerModels(connection: Connection): void {
+  [attachmentModel, calendarOverrideModel, notificationModel, rectificationModel, unitModel, userModel, webhookChannelModel, webhookDeliveryModel].forEach(
+    (register) => register(connection),
+  );
+  new NoticeRepository(connection);
+  new SettingsRepository(connection);
+}
+
+/** Creates the indexes every model declares (at start, before serving); FerretDB and MongoDB both support them. */
+export async function syncIndexes(connection: Connection): Promise<void> {
+  registerModels(connection);
+  for (const model of Object.values(connection.models)) await model.createIndexes();
+}

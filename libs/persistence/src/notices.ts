@@ -1,0 +1,84 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { NoticeColour } from '@duban/domain';
+import { isDuplicateKey } from './settings.js';
+
+/** A three-colour supervision notice (蓝/黄/红督办单) as issued: the formal record behind the one in the item's state. */
+export interface NoticeRecord {
+  /** `<workflowId>:<notice key>` — one record per notice, however often the activity runs. */
+  _id: string;
+  number: string;
+  colour: NoticeColour;
+  itemId: string;
+  itemTitle: string;
+  unitId: string;
+  reason: string;
+  issuedAt: Date;
+}
+
+interface CounterRecord {
+  _id: string;
+  seq: number;
+}
+
+const noticeSchema = new Schema<NoticeRecord>(
+  {
+    _id: { type: String, required: true },
+    number: { type: String, required: true },
+    colour: { type: String, required: true },
+    itemId: { type: String, required: true },
+    itemTitle: { type: String, required: true },
+    unitId: { type: String, required: true },
+    reason: { type: String, required: true },
+    issuedAt: { type: Date, required: true },
+  },
+  { collection: 'notices', versionKey: false },
+);
+// Serves: a unit's notices by date (evaluation: e.g. two yellow notices in a quarter), and the notice list of an item.
+noticeSchema.index({ unitId: 1, issuedAt: 1 });
+noticeSchema.index({ itemId: 1, issuedAt: 1 });
+
+const counterSchema = new Schema<CounterRecord>(
+  { _id: { type: String, required: true }, seq: { type: Number, required: true } },
+  { collection: 'counters', versionKey: false },
+);
+
+const COLOUR_CHARACTERS: Record<NoticeColour, string> = { blue: '蓝', yellow: '黄', red: '红' };
+
+/** Formal number as printed on the notice: 督办〔2026〕红字第3号. */
+export const noticeNumber = (year: number, colour: NoticeColour, seq: number) => `督办〔${year}〕${COLOUR_CHARACTERS[colour]}字第${seq}号`;
+
+export class NoticeRepository {
+  private readonly notices: Model<NoticeRecord>;
+  private readonly counters: Model<CounterRecord>;
+
+  constructor(connection: Connection) {
+    this.notices = (connection.models.Notice as Model<NoticeRecord>) ?? connection.model<NoticeRecord>('Notice', noticeSchema);
+    this.counters = (connection.models.Counter as Model<CounterRecord>) ?? connection.model<CounterRecord>('Counter', counterSchema);
+  }
+
+  /**
+   * Records the notice under its key and returns its number; a second call with the same key returns
+   * the first number. Numbers run per year (Asia/Shanghai) and colour.
+   */
+  async record(notice: Omit<NoticeRecord, 'number'>): Promise<string> {
+    const existing = await this.notices.findById(notice._id).lean<NoticeRecord>().exec();
+    if (existing) return existing.number;
+    const year = Number(new Date(notice.issuedAt.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 4));
+    const counter = await this.counters
+      .findOneAndUpdate({ _id: `notice:${year}:${notice.colour}` }, { $inc: { seq: 1 } }, { upsert: true, new: true })
+      .lean<CounterRecord>()
+      .exec();
+    const number = noticeNumber(year, notice.colour, counter!.seq);
+    try {
+      await this.notices.create({ ...notice, number });
+      return number;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      return (await this.notices.findById(notice._id).lean<NoticeRecord>().exec())!.number;
+    }
+  }
+
+  listForItem(itemId: string): Promise<NoticeRecord[]> {
+    return this.notices.find({ itemId }).sort({ issuedAt: 1 }).lean<NoticeRecord[]>().exec();
+  }
+}

@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { actUpdate, stateQuery } from '@duban/contracts';
+import { light, type Actor, type RectificationCommand, type RectificationState } from '@duban/domain';
+import { automaticSteps, firedAt, leader, office, startHarness, water, type Harness } from './testing/harness.js';
+import { recordHistory } from './testing/histories.js';
+
+// The test server's clock starts on Friday 2024-09-27, 10:00 in Shanghai: the week before the 2024
+// National Day holiday (10-01 … 10-07 off; Sunday 09-29 and Saturday 10-12 are make-up working days),
+// straight from the chinese-days package. Each test gets its own server, so each starts on that Friday.
+let harness: Harness;
+
+beforeEach(async () => {
+  harness = await startHarness({ taskQueue: 'rect-timers', startAt: '2024-09-27 02:00:00' });
+});
+
+afterEach(async () => {
+  await harness?.close();
+});
+
+type Handle = Awaited<ReturnType<Harness['start']>>;
+const act = (handle: Handle, actor: Actor, command: RectificationCommand) => handle.executeUpdate(actUpdate, { args: [{ actor, command }] });
+const state = (handle: Handle) => handle.query(stateQuery);
+const dueOn = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`) + 86_400_000 - 1).toISOString();
+
+/** Expects the process's own steps to be exactly `expected`, each fired at its instant. */
+function expectSteps(current: RectificationState, expected: [string, string][]) {
+  const steps = automaticSteps(current);
+  expect(steps.map(([action]) => action)).toEqual(expected.map(([action]) => action));
+  steps.forEach(([action, at], i) => expect(firedAt(at, expected[i]![1]), `${action} fired at ${at}, expected ${expected[i]![1]}`).toBe(true));
+}
+
+describe('timers on working days across the 2024 National Day holiday', () => {
+  it('chases an item nobody signs: reminder → blue → red → level 1 → level 2, each on its working-day boundary', async () => {
+    const handle = await harness.start('nd-unsigned', { dueAt: dueOn('2024-10-09') });
+    await harness.env.sleep('40 days');
+    const current = await state(handle);
+    expectSteps(current, [
+      ['signInReminder', '2024-09-29T15:59:59.999Z'], // 1 working day after Friday: the make-up Sunday
+      ['blueNotice', '2024-09-29T16:00:00.000Z'], // 3 working days left (09-30, 10-08, 10-09): from the start of 09-30
+      ['overdue', '2024-10-09T16:00:00.000Z'], // the first instant after the due day
+      ['escalate1', '2024-10-12T15:59:59.999Z'], // 3 working days on: 10-10, 10-11, the make-up Saturday 10-12
+      ['escalate2', '2024-10-22T15:59:59.999Z'], // 10 working days on
+    ]);
+    expect(current.escalation).toMatchObject({ level: 2, accountability: true });
+    await recordHistory(handle, 'rectification-unsigned-escalated');
+    expect(current.notices.map((n) => [n.colour, n.reason])).toEqual([
+      ['blue', '距整改时限不足3个工作日'],
+      ['red', '已超过整改时限仍未整改到位'],
+    ]);
+    // The red notice reaches the unit, its leader and the office; level 2 reaches the leader.
+    const sent = harness.recorded.notifications.filter((n) => n.subject.id === 'nd-unsigned');
+    expect(sent.map((n) => [n.level, n.audience.join('+')])).toEqual([
+      ['info', 'handlers+unit_leaders'],
+      ['blue', 'handlers+unit_leaders'],
+      ['red', 'handlers+unit_leaders+office'],
+      ['red', 'office+unit_leaders'],
+      ['red', 'leaders+office+unit_leaders'],
+    ]);
+    expect(light(current, new Date(current.timeline.at(-1)!.at))).toBe('red');
+  });
+
+  it('moves every later timer when an extension is approved', async () => {
+    const handle = await harness.start('nd-extended', { dueAt: dueOn('2024-10-09') });
+    await act(handle, water, { type: 'sign' });
+    await act(handle, water, { type: 'requestExtension', reason: '国庆期间无法施工', newDueDate: '2024-10-31' });
+    await act(handle, office, { type: 'decideExtension', approve: true, note: '同意' });
+    await harness.env.sleep('50 days');
+    expectSteps(await state(handle), [
+      ['planReminder', '2024-10-10T15:59:59.999Z'], // 5 working days after signing on Friday 09-27: 09-29, 09-30, 10-08, 10-09, 10-10
+      ['blueNotice', '2024-10-28T16:00:00.000Z'], // new due 10-31: from the start of 10-29
+      ['overdue', '2024-10-31T16:00:00.000Z'],
+      ['escalate1', '2024-11-05T15:59:59.999Z'], // 11-01, 11-04, 11-05
+      ['escalate2', '2024-11-14T15:59:59.999Z'],
+    ]);
+    await recordHistory(handle, 'rectification-extended');
+  });
+
+  it('turns yellow with a yellow notice on the second return, and green again cannot come back before a fresh report', async () => {
+    const handle = await harness.start('nd-returned', { dueAt: dueOn('2024-12-31') });
+    await act(handle, water, { type: 'sign' });
+    await act(handle, water, { type: 'submitPlan', measures: '改造管网', targetDate: '2024-12-20', responsiblePerson: '张三' });
+    await act(handle, office, { type: 'returnPlan', reason: '措施不具体' });
+    const once = await state(handle);
+    expect(light(once, new Date(once.timeline.at(-1)!.at))).toBe('green');
+    await act(handle, water, { type: 'submitPlan', measures: '改造管网，新建蓄水池', targetDate: '2024-12-20', responsiblePerson: '张三' });
+    await act(handle, office, { type: 'approvePlan' });
+    await act(handle, water, { type: 'submitCompletion', summary: '已完工' });
+    const twice = await act(handle, office, { type: 'returnCompletion', reason: '未提供水质检测报告' });
+    expect(twice.returns).toBe(2);
+    expect(light(twice, new Date(twice.timeline.at(-1)!.at))).toBe('yellow');
+    expect(twice.notices.map((n) => n.colour)).toEqual(['yellow']);
+    await recordHistory(handle, 'rectification-returned-twice');
+  });
+
+  it('stops overdue escalation while deferred but keeps the review reminder', async () => {
+    const handle = await harness.start('nd-deferred', { dueAt: dueOn('2024-10-09') });
+    await act(handle, water, { type: 'sign' });
+    await act(handle, office, { type: 'defer', reason: '需待省级饮水工程项目立项', reviewDate: '2024-10-20' });
+    await harness.env.sleep('40 days');
+    const current = await state(handle);
+    expectSteps(current, [['deferralReview', '2024-10-19T16:00:00.000Z']]);
+    await recordHistory(handle, 'rectification-deferred');
+    expect(current.escalation.level).toBe(0);
+    expect(current.notices).toEqual([]);
+    expect(light(current, new Date())).toBeNull();
+  });
+
+  it('sends a level-1 item to the office queue and lets the leader settle level 2 with a new deadline', async () => {
+    const handle = await harness.start('nd-handled', { dueAt: dueOn('2024-10-09') });
+    await act(handle, water, { type: 'sign' });
+    await harness.env.sleep('16 days'); // past level 1 (10-12), before level 2 (10-22)
+    expect((await state(handle)).escalation).toMatchObject({ level: 1, handled: null });
+    await act(handle, office, { type: 'handleEscalation', action: 'interview', note: '约谈水利局负责人' });
+    await harness.env.sleep('12 days'); // past level 2
+    expect((await state(handle)).escalation).toMatchObject({ level: 2, accountability: true, handled: null });
+    const extended = await act(handle, leader, { type: 'handleEscalation', action: 'extend', note: '给予最后期限', newDueDate: '2024-11-29' });
+    expect(extended.escalation).toMatchObject({ level: 0, accountability: true });
+    expect(light(extended, new Date(extended.timeline.at(-1)!.at))).toBe('green');
+    await recordHistory(handle, 'rectification-escalation-handled');
+  });
+});
+
+describe('a long-lived item', () => {
+  it('goes through 24 monthly progress cycles, continuing as new on the way, and still closes', async () => {
+    const handle = await harness.start('long-lived', { dueAt: dueOn('2026-12-31') }, { continueAsNewAfterEvents: 120 });
+    const firstRun = (await handle.describe()).runId;
+    await act(handle, water, { type: 'sign' });
+    await act(handle, water, { type: 'submitPlan', measures: '分期改造全县供水管网', targetDate: '2026-12-15', responsiblePerson: '张三' });
+    await act(handle, office, { type: 'approvePlan' });
+
+    for (let month = 1; month <= 24; month++) {
+      await harness.env.sleep('27 days'); // within a calendar month, even from late January
+      const before = await state(handle);
+      expect(before.missedProgress, `month ${month}`).toBe(false);
+      await act(handle, water, { type: 'reportProgress', summary: `第${month}个月：完成管网改造 ${month * 4}%` });
+    }
+
+    const current = await state(handle);
+    expect(current.timeline.filter((e) => e.action === 'reportProgress')).toHaveLength(24);
+    expect(current.notices).toEqual([]);
+    // The first run handed over to a new one; the current run's history stays short.
+    expect((await harness.client.workflow.getHandle('rect:long-lived', firstRun).describe()).status.name).toBe('CONTINUED_AS_NEW');
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    expect((await handle.fetchHistory()).events!.length).toBeLessThan(200);
+
+    // A month without a report turns it yellow; the next report clears it.
+    await harness.env.sleep('35 days');
+    expect((await state(handle)).missedProgress).toBe(true);
+    await act(handle, water, { type: 'reportProgress', summary: '补报进展' });
+    await act(handle, water, { type: 'submitCompletion', summary: '全部完工' });
+    const closed = await act(handle, office, { type: 'signOff' });
+    expect(closed).toMatchObject({ status: 'closed', missedProgress: false });
+    expect(closed.notices.map((n) => n.colour)).toEqual(['yellow']);
+    await recordHistory(handle, 'rectification-long-lived-after-continue-as-new');
+  });
+});
