@@ -259,11 +259,11 @@ describe('evidence attachments of an item', () => {
     expect((await upload('office', itemId, { bytes: png([40, 50, 60]), filename: '办公室核查.png' })).status).toBe(201);
 
     const before = await storage();
-    // The leader sees every item but does not upload; the inspector does not see items at all.
+    // The leader sees every item but does not upload; the inspector's role has no business with items at all.
     const leader = await upload('leader', itemId, { bytes: png([7, 7, 7]), filename: 'x.png' });
     expect(leader.status).toBe(403);
     expect(leader.body.error).toEqual({ code: 'not_permitted', message: '只有牵头单位、配合单位和领导小组办公室可以上传整改材料' });
-    expect((await upload('inspector', itemId, { bytes: png([7, 7, 7]), filename: 'x.png' })).status).toBe(404);
+    expect((await upload('inspector', itemId, { bytes: png([7, 7, 7]), filename: 'x.png' })).status).toBe(403);
     // village-a1's township sees the village item, but is neither its lead nor a co-unit.
     expect((await upload('town-a', otherItemId, { bytes: png([7, 7, 7]), filename: 'x.png' })).status).toBe(403);
     expect(await storage()).toEqual(before);

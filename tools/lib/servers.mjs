@@ -14,6 +14,7 @@ export const versions = {
   temporalCli: 'v1.5.1', // go.mod has no replace directive; bundles Temporal Server 1.29
   ferretdb: 'v1.24.2', // FerretDB v1, SQLite backend (tools/servers/ferretdb pins it in go.mod)
   temporalTestServer: '1.38.0', // io.temporal:temporal-test-server on Maven Central
+  schemathesis: '4.32.5', // API fuzzer from PyPI, run against /api/openapi.json
 };
 
 export const cacheDir = process.env.DUBAN_CACHE_DIR ?? join(homedir(), '.cache', 'duban');
@@ -23,6 +24,7 @@ export const binaries = {
   ferretdb: join(cacheDir, 'bin', `ferretdb-${versions.ferretdb}`, 'duban-ferretdb'),
   // The launcher's own revision is in its name, so a changed launcher is written anew.
   testServer: join(cacheDir, 'bin', `temporal-test-server-${versions.temporalTestServer}`, 'temporal-test-server-launcher-2'),
+  schemathesis: join(cacheDir, `venv-schemathesis-${versions.schemathesis}`, 'bin', 'st'),
 };
 
 function log(message) {
@@ -147,10 +149,26 @@ function faketimeLibrary() {
   return found.stdout.trim();
 }
 
+/** Schemathesis in a virtual environment of its own (python3 -m venv + pip from PyPI). */
+export function ensureSchemathesis() {
+  if (existsSync(binaries.schemathesis)) return binaries.schemathesis;
+  requireTool('python3', 'install Python 3.9+ with venv (see README, Prerequisites)');
+  const venv = dirname(dirname(binaries.schemathesis));
+  log(`installing schemathesis ${versions.schemathesis} from PyPI (first time only)`);
+  timed('schemathesis installed', () => {
+    run('python3', ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'inherit'] });
+    run(join(venv, 'bin', 'pip'), ['install', '-q', `schemathesis==${versions.schemathesis}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  });
+  return binaries.schemathesis;
+}
+
 export function provisionAll({ testServer = true } = {}) {
   const started = Date.now();
   const result = { temporal: ensureTemporalCli(), ferretdb: ensureFerretDb() };
-  if (testServer) result.testServer = ensureTestServer();
+  if (testServer) {
+    result.testServer = ensureTestServer();
+    result.schemathesis = ensureSchemathesis();
+  }
   log(`servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s (cache: ${cacheDir})`);
   return result;
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AttachmentModule } from './attachment/attachment.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CalendarModule } from './calendar/calendar.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -8,13 +9,14 @@ import { InfrastructureModule, type ApiDependencies } from './infrastructure/inf
 import { NotificationModule } from './notification/notification.module.js';
 import { OrgModule } from './org/org.module.js';
 import { RectificationModule } from './rectification/rectification.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(deps: ApiDependencies): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(deps), AuthModule, OrgModule, RectificationModule, AttachmentModule, InboxModule, NotificationModule, CalendarModule],
+      imports: [InfrastructureModule.forRoot(deps), AuditModule, AuthModule, OrgModule, RectificationModule, AttachmentModule, InboxModule, NotificationModule, CalendarModule, UsersModule],
       controllers: [HealthController],
     };
   }

@@ -3,7 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
+import { auditRequests } from './audit/audit-context.js';
+import { AuditLog } from './audit/audit-log.service.js';
 import { ErrorFilter } from './common/error.filter.js';
+import { securityHeaders } from './common/security-headers.js';
+import { documentErrors } from './common/openapi-errors.js';
 import { createValidationPipe } from './common/validation.js';
 import type { ApiDependencies } from './infrastructure/infrastructure.module.js';
 
@@ -14,13 +18,18 @@ export async function createApiApp(deps: ApiDependencies): Promise<NestExpressAp
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), {
     logger: ['error', 'warn'],
     bodyParser: false,
+    // Throw on a wiring error instead of exiting the process: the caller (main, a test) decides.
+    abortOnError: false,
   });
+  app.use(securityHeaders(`/${API_PREFIX}/docs`)); // first, so every answer carries them (body-parser errors included)
+  app.use(auditRequests(app.get(AuditLog))); // before the body parser: request id, and refusals answered before any handler
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.disable('x-powered-by');
-  if (deps.settings.webOrigin) app.enableCors({ origin: deps.settings.webOrigin });
+  // A list, not a string: cors then answers Access-Control-Allow-Origin only to that origin (a string is sent to everyone).
+  if (deps.settings.webOrigin) app.enableCors({ origin: [deps.settings.webOrigin], exposedHeaders: ['X-Request-Id'] });
   app.enableShutdownHooks();
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => openApiDocument(app), {
     jsonDocumentUrl: `${API_PREFIX}/openapi.json`,
@@ -36,5 +45,5 @@ function openApiDocument(app: NestExpressApplication): OpenAPIObject {
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return documentErrors(SwaggerModule.createDocument(app, config));
 }

@@ -4,3 +4,4 @@ export { systemClock, type Clock } from './infrastructure/tokens.js';
 export { loadOrg, parseOrgFile, type OrgFile } from './org/org-file.js';
 export { bootstrapAdmin } from './org/bootstrap.js';
 export { resolveJwtSecret } from './auth/jwt-secret.js';
+export { totpCode } from './auth/totp.js';

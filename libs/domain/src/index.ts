@@ -4,3 +4,4 @@ export * from './org.js';
 export * from './time.js';
 export * from './rectification/index.js';
 export * from './calendar/index.js';
+export * from './password.js';

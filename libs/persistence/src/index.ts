@@ -9,3 +9,6 @@ export * from './calendar-overrides.js';
 export * from './notices.js';
 export * from './attachments.js';
 export * from './indexes.js';
+export * from './sessions.js';
+export * from './user-security.js';
+export * from './audit.js';

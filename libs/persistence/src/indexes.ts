@@ -1,21 +1,25 @@
 import type { Connection } from 'mongoose';
 import { attachmentModel } from './attachments.js';
+import { auditModel } from './audit.js';
 import { calendarOverrideModel } from './calendar-overrides.js';
 import { NoticeRepository } from './notices.js';
 import { notificationModel } from './notifications.js';
 import { rectificationModel } from './rectifications.js';
+import { sessionModel } from './sessions.js';
 import { SettingsRepository } from './settings.js';
 import { unitModel } from './units.js';
+import { userSecurityModel } from './user-security.js';
 import { userModel } from './users.js';
 import { webhookChannelModel, webhookDeliveryModel } from './webhooks.js';
 
 /** Registers every model on the connection, so that index creation and queries see all of them. */
 export function registerModels(connection: Connection): void {
-  [attachmentModel, calendarOverrideModel, notificationModel, rectificationModel, unitModel, userModel, webhookChannelModel, webhookDeliveryModel].forEach(
+  [attachmentModel, calendarOverrideModel, notificationModel, rectificationModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
     (register) => register(connection),
   );
   new NoticeRepository(connection);
   new SettingsRepository(connection);
+  auditModel(connection);
 }
 
 /** Creates the indexes every model declares (at start, before serving); FerretDB and MongoDB both support them. */

@@ -64,17 +64,28 @@ export class NoticeRepository {
     const existing = await this.notices.findById(notice._id).lean<NoticeRecord>().exec();
     if (existing) return existing.number;
     const year = Number(new Date(notice.issuedAt.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 4));
-    const counter = await this.counters
-      .findOneAndUpdate({ _id: `notice:${year}:${notice.colour}` }, { $inc: { seq: 1 } }, { upsert: true, new: true })
-      .lean<CounterRecord>()
-      .exec();
-    const number = noticeNumber(year, notice.colour, counter!.seq);
+    const number = noticeNumber(year, notice.colour, await this.nextSeq(`notice:${year}:${notice.colour}`));
     try {
       await this.notices.create({ ...notice, number });
       return number;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
       return (await this.notices.findById(notice._id).lean<NoticeRecord>().exec())!.number;
+    }
+  }
+
+  /** The next number of a counter. Two first uses at once race on the upsert; the loser's duplicate key is retried. */
+  private async nextSeq(counterId: string): Promise<number> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const counter = await this.counters
+          .findOneAndUpdate({ _id: counterId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
+          .lean<CounterRecord>()
+          .exec();
+        return counter!.seq;
+      } catch (error) {
+        if (!isDuplicateKey(error) || attempt >= 5) throw error;
+      }
     }
   }
 

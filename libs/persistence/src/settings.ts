@@ -18,6 +18,14 @@ export class SettingsRepository {
       (connection.models.Setting as Model<SettingRecord>) ?? connection.model<SettingRecord>('Setting', settingSchema);
   }
 
+  async get(key: string): Promise<string | null> {
+    return (await this.settings.findById(key).lean<SettingRecord>().exec())?.value ?? null;
+  }
+
+  async set(key: string, value: string): Promise<void> {
+    await this.settings.updateOne({ _id: key }, { $set: { value } }, { upsert: true }).exec();
+  }
+
   /** Returns the stored value, storing `create()` first if there is none; the first writer wins. */
   async getOrCreate(key: string, create: () => string): Promise<string> {
     const found = await this.settings.findById(key).lean<SettingRecord>().exec();

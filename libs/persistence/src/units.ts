@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { UNIT_KINDS, type UnitKind } from '@duban/domain';
+import { isDuplicateKey } from './settings.js';
 
 export interface UnitRecord {
   _id: string;
@@ -53,5 +54,21 @@ export class UnitRepository {
 
   async upsert(unit: UnitRecord): Promise<void> {
     await this.units.replaceOne({ _id: unit._id }, unit, { upsert: true }).exec();
+  }
+
+  /** Creates a new unit; false when the id is taken. */
+  async insert(unit: UnitRecord): Promise<boolean> {
+    try {
+      await this.units.create(unit);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  /** The unit after renaming it, or null when there is no such unit. */
+  rename(id: string, name: string): Promise<UnitRecord | null> {
+    return this.units.findOneAndUpdate({ _id: id }, { $set: { name } }, { returnDocument: 'after' }).lean<UnitRecord>().exec();
   }
 }

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
-import { createApiApp, loadOrg, resolveJwtSecret, systemClock, type OrgFile } from '@duban/api';
+import { createApiApp, loadOrg, resolveJwtSecret, systemClock, type Clock, type OrgFile } from '@duban/api';
 import { openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 import { createDubanWorker } from '@duban/worker';
@@ -28,7 +28,7 @@ export interface Stack {
  * The API and the worker in this test process, against the real Temporal dev server and FerretDB
  * started by the global setup. Each stack has its own database and task queue, so suites don't meet.
  */
-export async function startStack(org: OrgFile): Promise<Stack> {
+export async function startStack(org: OrgFile, options: { clock?: Clock } = {}): Promise<Stack> {
   quietTemporalLogs();
   const suffix = randomUUID().slice(0, 8);
   const database = await openDatabase({ url: `${inject('mongoUrl')}duban_e2e_${suffix}` });
@@ -53,7 +53,7 @@ export async function startStack(org: OrgFile): Promise<Stack> {
     temporal,
     jwtSecret: await resolveJwtSecret(database, undefined),
     settings: { temporalNamespace: 'default', taskQueue, webOrigin: undefined },
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
   });
   await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
@@ -115,6 +115,10 @@ export class ApiClient {
 
   get<T = any>(path: string): Promise<ApiResponse<T>> {
     return this.request('GET', path);
+  }
+
+  put<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>> {
+    return this.request('PUT', path, body);
   }
 
   post<T = any>(path: string, body?: unknown): Promise<ApiResponse<T>> {

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Actor } from '@duban/domain';
-import { CurrentActor } from '../common/actor.decorator.js';
+import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { ALLOWED_TYPES_LABEL, ATTACHMENT_TYPES, MAX_ATTACHMENT_LABEL } from './attachment-policy.js';
 import { AttachmentUploadGuard } from './attachment-upload.guard.js';
 import { AttachmentUploadInterceptor, missingFileError, type StagedUpload } from './attachment-upload.interceptor.js';
@@ -27,6 +27,7 @@ const ItemId = () => Param('id', new ParseUUIDPipe({ version: '4' }));
 
 @ApiTags('rectifications')
 @ApiBearerAuth()
+@Roles('office', 'leader', 'unit', 'unit_leader')
 @ApiNotFoundResponse({ description: '整改问题（或附件）不存在或无权查看' })
 @Controller('rectifications/:id/attachments')
 export class AttachmentController {

@@ -1,8 +1,11 @@
-import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/actor.decorator.js';
-import { AuthService, type LoginResult } from './auth.service.js';
-import { LoginDto } from './dtos/login.dto.js';
+import { Body, Controller, Get, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@duban/domain';
+import type { Request } from 'express';
+import { AllowRestricted, CurrentActor, CurrentSession, Public, Roles } from '../common/actor.decorator.js';
+import { AuthService, type LoginResult, type TokenPair } from './auth.service.js';
+import { AuthPolicyDto, ChangePasswordDto, LoginDto, RefreshDto, TotpCodeDto } from './dtos/login.dto.js';
+import { originOf } from './request-origin.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -12,8 +15,77 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: '登录，返回访问令牌' })
-  login(@Body() body: LoginDto): Promise<LoginResult> {
-    return this.auth.login(body.username, body.password);
+  @ApiOperation({ summary: '登录：返回访问令牌（15 分钟）与刷新令牌；连续失败 5 次锁定 15 分钟' })
+  login(@Body() body: LoginDto, @Req() request: Request): Promise<LoginResult> {
+    return this.auth.login(body, originOf(request));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: '用刷新令牌换取新的访问令牌（刷新令牌同时轮换，旧令牌作废）' })
+  refresh(@Body() body: RefreshDto, @Req() request: Request): Promise<TokenPair> {
+    return this.auth.refresh(body.refreshToken, originOf(request));
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @AllowRestricted()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '退出登录：本会话立即失效' })
+  async logout(@CurrentActor() actor: Actor, @CurrentSession() sessionId: string, @Req() request: Request): Promise<void> {
+    await this.auth.logout(actor, sessionId, originOf(request));
+  }
+
+  @Get('me')
+  @AllowRestricted()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '当前用户及会话限制（须改密、须绑定动态验证码）' })
+  me(@CurrentActor() actor: Actor) {
+    return this.auth.profileOf(actor);
+  }
+
+  @Post('password')
+  @HttpCode(200)
+  @AllowRestricted()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '修改密码：其他会话全部失效，返回新的令牌' })
+  changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto, @Req() request: Request): Promise<LoginResult> {
+    return this.auth.changePassword(actor, body.currentPassword, body.newPassword, originOf(request));
+  }
+
+  @Post('totp/setup')
+  @HttpCode(200)
+  @AllowRestricted()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '绑定动态验证码：生成密钥（otpauth 链接供手机扫码）' })
+  async setupTotp(@CurrentActor() actor: Actor) {
+    const { username } = await this.auth.profileOf(actor);
+    return this.auth.setupTotp(actor, username);
+  }
+
+  @Post('totp/enable')
+  @HttpCode(200)
+  @AllowRestricted()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '输入手机上的动态验证码，启用双因素认证' })
+  enableTotp(@CurrentActor() actor: Actor, @Body() body: TotpCodeDto, @Req() request: Request) {
+    return this.auth.enableTotp(actor, body.code, originOf(request));
+  }
+
+  @Get('policy')
+  @Roles('sysadmin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '认证策略：须启用动态验证码的角色' })
+  async policy() {
+    return { totpRequiredRoles: await this.auth.totpRequiredRoles() };
+  }
+
+  @Put('policy')
+  @Roles('sysadmin')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: '设置须启用动态验证码的角色（等保三级要求双因素认证）' })
+  setPolicy(@Body() body: AuthPolicyDto, @CurrentActor() actor: Actor, @Req() request: Request) {
+    return this.auth.setTotpRequiredRoles(body.totpRequiredRoles, actor, originOf(request));
   }
 }

@@ -49,6 +49,7 @@ export class CalendarController {
   }
 
   @Get('overrides')
+  @Roles('office', 'leader', 'unit', 'unit_leader', 'inspector', 'sysadmin') // not the auditor: the audit log only (三员分立)
   @ApiOperation({ summary: '某年的工作日调整（节假日、调休上班）；packageHasYear 表示节假日数据包是否已含该年' })
   async list(@Query() query: OverridesQueryDto): Promise<{ year: number; packageHasYear: boolean; items: OverrideView[] }> {
     const items = await this.overrides.findInRange(`${query.year}-01-01`, `${query.year}-12-31`);
@@ -74,6 +75,7 @@ export class CalendarController {
   }
 
   @Get('days')
+  @Roles('office', 'leader', 'unit', 'unit_leader', 'inspector', 'sysadmin') // not the auditor: the audit log only (三员分立)
   @ApiOperation({ summary: `逐日工作日历（是否上班及依据），最多 ${MAX_DAYS_PER_QUERY} 天` })
   async days(@Query() query: DaysQueryDto): Promise<{ from: string; to: string; items: DayView[] }> {
     const span = calendarDaysBetween(query.from, query.to);

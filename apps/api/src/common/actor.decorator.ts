@@ -13,3 +13,12 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 export const REQUIRED_ROLES = 'duban:roles';
 /** Only users holding one of these roles may call the route. */
 export const Roles = (...roles: Role[]) => SetMetadata(REQUIRED_ROLES, roles);
+
+export const ALLOW_RESTRICTED = 'duban:allow-restricted';
+/** Reachable by a session that must first change its password or enrol a second factor. */
+export const AllowRestricted = () => SetMetadata(ALLOW_RESTRICTED, true);
+
+/** The session id of the authenticated request (for logout). */
+export const CurrentSession = createParamDecorator((_data: unknown, context: ExecutionContext): string => {
+  return context.switchToHttp().getRequest<{ sessionId: string }>().sessionId;
+});

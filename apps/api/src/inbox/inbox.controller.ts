@@ -4,7 +4,8 @@ import type { Connection } from 'mongoose';
 import { hasRole, LIGHT_LABELS, light, NOTICE_LABELS, shanghaiDate, STATUS_LABELS, type Actor, type Light, type NoticeColour, type Status } from '@duban/domain';
 import { RectificationReadModel } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
-import { CurrentActor } from '../common/actor.decorator.js';
+import { decodeCursor, encodeCursor, isInstant } from '../common/paging.js';
+import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { InboxQueryDto } from './dtos/inbox-query.dto.js';
 
@@ -38,6 +39,7 @@ export class InboxController {
   }
 
   @Get()
+  @Roles('office', 'leader', 'unit', 'unit_leader')
   @ApiOperation({ summary: '待办：本单位（含下级单位）未办结的整改问题，按整改时限排序' })
   async list(@Query() query: InboxQueryDto, @CurrentActor() actor: Actor): Promise<{ items: InboxRow[]; nextCursor: string | null }> {
     const now = this.clock.now();
@@ -46,7 +48,7 @@ export class InboxController {
       unitId: this.scopeFor(actor, query.unitId),
       ...(query.status ? { statuses: [query.status] } : {}),
       ...(query.light ? { light: query.light } : {}),
-      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
       now,
       limit,
     });
@@ -69,7 +71,7 @@ export class InboxController {
           extensionRequested: r.extension !== null,
         };
       }),
-      nextCursor: records.length === limit && last ? encodeCursor(last.due, last._id) : null,
+      nextCursor: records.length === limit && last ? encodeCursor([last.due.toISOString(), last._id]) : null,
     };
   }
 
@@ -81,16 +83,7 @@ export class InboxController {
   }
 }
 
-function encodeCursor(due: Date, id: string): string {
-  return Buffer.from(JSON.stringify([due.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { due: Date; id: string } {
-  try {
-    const [due, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof due === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(due))) return { due: new Date(due), id };
-  } catch {
-    // fall through
-  }
-  throw ApiError.badInput('cursor', 'cursor: 无效的分页游标');
+function afterRow(cursor: string): { due: Date; id: string } {
+  const [due, id] = decodeCursor(cursor, 2, ([d]) => isInstant(d!));
+  return { due: new Date(due!), id: id! };
 }

@@ -6,6 +6,7 @@ import type { Actor } from '@duban/domain';
 import { NotificationRepository, type NotificationRecord } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { CurrentActor } from '../common/actor.decorator.js';
+import { decodeCursor, encodeCursor, isInstant } from '../common/paging.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { NotificationQueryDto } from './dtos/notification-query.dto.js';
 
@@ -43,12 +44,12 @@ export class NotificationController {
       userId: actor.userId,
       unreadOnly: query.unread === 'true',
       limit,
-      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+      ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
     });
     const last = records.at(-1);
     return {
       items: records.map(toView),
-      nextCursor: records.length === limit && last ? encodeCursor(last.createdAt, last._id) : null,
+      nextCursor: records.length === limit && last ? encodeCursor([last.createdAt.toISOString(), last._id]) : null,
       unreadCount: await this.notifications.countUnread(actor.userId),
     };
   }
@@ -76,16 +77,7 @@ function toView(record: NotificationRecord): NotificationView {
   };
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt: new Date(createdAt), id };
-  } catch {
-    // fall through
-  }
-  throw ApiError.badInput('cursor', 'cursor: 无效的分页游标');
+function afterRow(cursor: string): { createdAt: Date; id: string } {
+  const [createdAt, id] = decodeCursor(cursor, 2, ([c]) => isInstant(c!));
+  return { createdAt: new Date(createdAt!), id: id! };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OrgFileError, parseOrgFile } from './org-file.js';
+import { passwordProblems } from '@duban/domain';
+import { generatePassword, OrgFileError, parseOrgFile } from './org-file.js';
 
 describe('org file', () => {
   it('accepts the shipped example county', () => {
@@ -19,5 +20,9 @@ describe('org file', () => {
   ])('refuses %j naming %s', (text, where) => {
     expect(() => parseOrgFile(text)).toThrow(OrgFileError);
     expect(() => parseOrgFile(text)).toThrow(where);
+  });
+
+  it('generates passwords that pass the password rules', () => {
+    for (let i = 0; i < 200; i++) expect(passwordProblems(generatePassword(), 'someone')).toEqual([]);
   });
 });

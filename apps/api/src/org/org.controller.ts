@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
 import { UNIT_KIND_LABELS, type UnitKind } from '@duban/domain';
 import { UnitRepository } from '@duban/persistence';
+import { Roles } from '../common/actor.decorator.js';
 import { DATABASE } from '../infrastructure/tokens.js';
 
 interface UnitView {
@@ -24,6 +25,7 @@ export class OrgController {
   }
 
   @Get('units')
+  @Roles('office', 'leader', 'unit', 'unit_leader', 'inspector', 'sysadmin') // not the auditor: the audit log only (三员分立)
   @ApiOperation({ summary: '单位列表（树按 path 排列）' })
   async list(): Promise<{ items: UnitView[] }> {
     const units = await this.units.list();

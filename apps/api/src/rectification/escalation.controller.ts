@@ -1,17 +1,17 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import type { Connection } from 'mongoose';
 import { LIGHT_LABELS, light, shanghaiDate, STATUS_LABELS, type Actor } from '@duban/domain';
 import { EscalationQueue } from '@duban/persistence';
-import { ApiError } from '../common/api-error.js';
+import { decodeCursor, encodeCursor, isInstant, PageQueryDto } from '../common/paging.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { UNIT_ID_PATTERN } from './dtos/register-rectification.dto.js';
 import { stateOf } from './rectification-view.js';
 
-export class EscalationQueryDto {
+export class EscalationQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: [1, 2], default: 1, description: '升级级别：1 领导小组办公室，2 分管领导' })
   @IsOptional()
   @Type(() => Number)
@@ -23,20 +23,6 @@ export class EscalationQueryDto {
   @IsString()
   @Matches(UNIT_ID_PATTERN)
   unitId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: '上一页返回的 nextCursor' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 /** The escalation queue (督办升级): overdue items that wait for the office (level 1) or the leader (level 2). */
@@ -61,7 +47,7 @@ export class EscalationController {
     const records = await this.queue.list({
       level: query.level ?? 1,
       ...(query.unitId ? { unitId: query.unitId } : {}),
-      ...(query.cursor ? { after: decode(query.cursor) } : {}),
+      ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
       limit,
     });
     const last = records.at(-1);
@@ -82,17 +68,12 @@ export class EscalationController {
           overdueDays: Math.max(0, Math.floor((now.getTime() - Date.parse(state.dueAt)) / 86_400_000)),
         };
       }),
-      nextCursor: records.length === limit && last?.escalation.since ? Buffer.from(JSON.stringify([last.escalation.since, last._id])).toString('base64url') : null,
+      nextCursor: records.length === limit && last?.escalation.since ? encodeCursor([last.escalation.since, last._id]) : null,
     };
   }
 }
 
-function decode(cursor: string): { since: string; id: string } {
-  try {
-    const [since, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
-    if (typeof since === 'string' && typeof id === 'string') return { since, id };
-  } catch {
-    // fall through
-  }
-  throw ApiError.badInput('cursor', 'cursor: 无效的分页游标');
+function afterRow(cursor: string): { since: string; id: string } {
+  const [since, id] = decodeCursor(cursor, 2, ([s]) => isInstant(s!));
+  return { since: since!, id: id! };
 }

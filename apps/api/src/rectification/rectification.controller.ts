@@ -26,9 +26,13 @@ import { ResolveEvidence } from './usecases/resolve-evidence.usecase.js';
 const ItemId = () => Param('id', new ParseUUIDPipe({ version: '4' }));
 const withNote = (note: string | undefined) => (note === undefined ? {} : { note });
 
-/** Every step of the lifecycle is one route; each becomes a command for the item's workflow. */
+/**
+ * Every step of the lifecycle is one route; each becomes a command for the item's workflow. Items are business
+ * data: the inspector, auditor and sysadmin get 403 here (三员分立), except where a route names them itself.
+ */
 @ApiTags('rectifications')
 @ApiBearerAuth()
+@Roles('office', 'leader', 'unit', 'unit_leader')
 @Controller('rectifications')
 export class RectificationController {
   constructor(

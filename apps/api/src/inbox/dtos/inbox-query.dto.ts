@@ -1,10 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { PageQueryDto } from '../../common/paging.js';
 import { LIGHTS, STATUSES, type Light, type Status } from '@duban/domain';
 import { UNIT_ID_PATTERN } from '../../rectification/dtos/register-rectification.dto.js';
 
-export class InboxQueryDto {
+export class InboxQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: STATUSES, description: '状态；缺省为全部未办结' })
   @IsOptional()
   @IsIn(STATUSES)
@@ -20,18 +20,4 @@ export class InboxQueryDto {
   @IsString()
   @Matches(UNIT_ID_PATTERN)
   unitId?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: '上一页返回的 nextCursor' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }

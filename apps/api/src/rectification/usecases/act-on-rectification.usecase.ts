@@ -2,11 +2,11 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { RECTIFICATION_WORKFLOW, actUpdate, workflowIds, type ActInput, type RectificationWorkflowInput } from '@duban/contracts';
-import { FINAL_STATUSES, decide, type Actor, type RectificationCommand, type RectificationState } from '@duban/domain';
-import { RectificationReadModel } from '@duban/persistence';
+import { FINAL_STATUSES, decide, hasRole, type Actor, type RectificationCommand, type RectificationState } from '@duban/domain';
+import { RectificationReadModel, type RectificationRecord } from '@duban/persistence';
 import { ApiError } from '../../common/api-error.js';
 import { API_SETTINGS, CLOCK, DATABASE, TEMPORAL_CLIENT, type ApiSettings, type Clock } from '../../infrastructure/tokens.js';
-import { stateOf } from '../rectification-view.js';
+import { canSee, stateOf } from '../rectification-view.js';
 import { toApiError } from '../temporal-errors.js';
 import { FindVisibleRectification } from './find-visible-rectification.usecase.js';
 
@@ -26,7 +26,7 @@ export class ActOnRectification {
   }
 
   async execute(id: string, command: RectificationCommand, actor: Actor): Promise<RectificationState> {
-    const record = await this.findVisible.execute(id, actor);
+    const record = command.type === 'reopen' && hasRole(actor, 'inspector') ? await this.findForLookBack(id, actor) : await this.findVisible.execute(id, actor);
     if (command.type === 'merge') await this.checkMergeTarget(command.intoItemId, id);
     const input: ActInput = { actor, command };
     try {
@@ -53,6 +53,16 @@ export class ActOnRectification {
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
     return this.temporal.workflow.executeUpdateWithStart(actUpdate, { args: [input], startWorkflowOperation: start });
+  }
+
+  /**
+   * Look-back (回头看, DOMAIN.md): an inspector may reopen any closed item — and sees no other item, so anything
+   * else answers 404 as for an id that does not exist.
+   */
+  private async findForLookBack(id: string, actor: Actor): Promise<RectificationRecord> {
+    const record = await this.items.findById(id);
+    if (record && (record.status === 'closed' || canSee(actor, record))) return record;
+    throw ApiError.notFound('整改问题');
   }
 
   private async checkMergeTarget(targetId: string, sourceId: string): Promise<void> {

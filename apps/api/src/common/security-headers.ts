@@ -1,0 +1,48 @@
+import type { RequestHandler } from 'express';
+import helmet, { type HelmetOptions } from 'helmet';
+
+/**
+ * Security headers (helmet) on every answer. The API answers JSON only, so its policy allows nothing to
+ * load or frame it; the Swagger UI under `docsPath` needs its own scripts, inline styles and data: images.
+ * Neither policy has `upgrade-insecure-requests`: the API is also served over plain HTTP on loopback
+ * (npm start, tests) and behind a TLS proxy in production. HSTS is sent anyway — browsers ignore it over
+ * HTTP and honour it once a TLS proxy is in front.
+ */
+export function securityHeaders(docsPath: string): RequestHandler {
+  const shared: HelmetOptions = {
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  };
+  const api = helmet({
+    ...shared,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"], frameAncestors: ["'none'"] },
+    },
+  });
+  const docs = helmet({
+    ...shared,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        // swagger-ui's page has <style> blocks and style attributes; its CSS uses data: images.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  return (request, response, next) => {
+    const isDocs = request.path === docsPath || request.path.startsWith(`${docsPath}/`);
+    (isDocs ? docs : api)(request, response, next);
+  };
+}

@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM helper without types
+import { binaries } from '../../tools/lib/servers.mjs';
+import { PASSWORD, testCounty } from './support/org-fixture.js';
+import { startStack, type Stack } from './support/stack.js';
+
+/** Examples per operation: a short run inside `npm test`, a long one with `npm run fuzz`. */
+const EXAMPLES = Number(process.env.DUBAN_FUZZ_EXAMPLES ?? 4);
+const SEED = Number(process.env.DUBAN_FUZZ_SEED ?? 20261122);
+/** Time budget per run, in seconds. */
+const SECONDS = Number(process.env.DUBAN_FUZZ_SECONDS ?? 25);
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack(testCounty);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** Runs schemathesis against the live API as `username`; resolves with its exit code and output. */
+async function fuzzAs(username: string): Promise<{ code: number | null; output: string }> {
+  const token = (await stack.api.post('/api/auth/login', { username, password: PASSWORD })).body.accessToken as string;
+  const args = [
+    'run',
+    `${stack.baseUrl}/api/openapi.json`,
+    '--url', stack.baseUrl,
+    '--header', `Authorization: Bearer ${token}`,
+    '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
+    '--max-examples', String(EXAMPLES),
+    '--seed', String(SEED),
+    '--workers', '2',
+    '--phases', process.env.DUBAN_FUZZ_PHASES ?? 'examples,fuzzing',
+    '--max-time', String(SECONDS),
+    // Steps that end the fuzzer's own session would turn every later request into a 401.
+    '--exclude-path-regex', '^/api/auth/(logout|password|totp)',
+    '--request-timeout', '20',
+    '--no-color',
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(binaries.schemathesis as string, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
+
+describe('fuzzing the API from its OpenAPI document (schemathesis)', () => {
+  it.each(['office', 'water'])('answers %s without a server error, and every response matches the documented schema', async (username) => {
+    const { code, output } = await fuzzAs(username);
+    console.log(output.slice(code === 0 ? -1500 : -20_000));
+    expect(code).toBe(0);
+    expect(output).toMatch(/passed|No issues found/i);
+  }, (SECONDS + 120) * 1000);
+});
