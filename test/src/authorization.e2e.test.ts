@@ -185,6 +185,8 @@ const note = () => ({ note: '同意' });
 const businessRefusal = (field: string) => (reply: Reply) =>
   reply.status === 400 && (reply.body?.error?.details?.fields ?? []).some((f: { field: string }) => f.field === field);
 
+const notFound = (reply: Reply) => reply.status === 404 && reply.body?.error?.code === 'not_found';
+
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100e221bc330000000049454e44ae426082',
   'hex',
@@ -273,6 +275,33 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   'GET /api/inbox': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, query: {} },
   'GET /api/escalations': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, query: {} },
 
+  // reports: the ledger, dashboards and the evaluation are scoped like the inbox (a unit sees its subtree)
+  'GET /api/reports/ledger': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, query: {} },
+  'GET /api/reports/dashboard': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, query: {} },
+  'GET /api/reports/evaluation': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, query: { period: '2026' } },
+  'GET /api/reports/evaluation/export': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, query: { period: '2026' } },
+  'GET /api/reports/evaluation/policy': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' } },
+  'PUT /api/reports/evaluation/policy': {
+    gate: ['office'],
+    allow: OFFICE,
+    body: () => ({
+      base: 100,
+      onTimeWeight: 30,
+      perOverdueDay: 0.2,
+      overdueDaysCap: 20,
+      perReturn: 1,
+      perLookBackFailure: 3,
+      perEscalation: 2,
+      perNotice: { blue: 0, yellow: 1, red: 2 },
+      warnings: [{ colour: 'yellow', count: 2, deduction: 2, measure: '发函提醒' }],
+    }),
+  },
+  // importing problem lists: the office's; a PNG is not a workbook, so the allowed call is refused naming `file`
+  'GET /api/imports/mappings/{source}': { gate: ['office'], allow: OFFICE, params: () => ({ source: 'anonymous_visit' }) },
+  'PUT /api/imports/mappings/{source}': { gate: ['office'], allow: OFFICE, params: () => ({ source: 'anonymous_visit' }), body: () => ({ title: '问题标题' }) },
+  'POST /api/imports/rectifications/preview': { gate: ['office'], allow: OFFICE, form: pngForm, accepts: businessRefusal('file') },
+  'POST /api/imports/rectifications': { gate: ['office'], allow: OFFICE, form: pngForm, accepts: businessRefusal('file') },
+
   // business data: an item and its steps
   'POST /api/rectifications': {
     gate: ['office'],
@@ -333,6 +362,53 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
     on: 'base',
     allow: SEES_ITEMS,
     params: (c) => ({ id: c.id, attachmentId: c.fx.attachments[(c.target as { item: ItemKey }).item] }),
+  },
+
+  // 暗访督导 and 回头看: inspectors and the office only (a plan is confidential until published). The ids are fresh
+  // random ones: the rows prove the role gate (403 for everyone else, identical for any id); an allowed caller gets
+  // the 404 of an id that does not exist. test/src/inspections.e2e.test.ts drives these routes on real objects.
+  'POST /api/inspections': {
+    gate: ['inspector', 'office'],
+    allow: { inspector: 'any', office: 'any' },
+    body: () => ({ title: '授权矩阵暗访', targetUnitIds: ['village-1'], windowFrom: inDays(1), windowTo: inDays(3), team: ['周组长'] }),
+  },
+  'GET /api/inspections': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, query: {} },
+  'GET /api/inspections/{id}': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  'POST /api/inspections/{id}/findings': {
+    gate: ['inspector', 'office'],
+    allow: { inspector: 'any', office: 'any' },
+    params: () => ({ id: randomUUID() }),
+    body: () => ({ place: '一村', category: 'other', description: '授权矩阵', responsibleUnitId: 'village-1', suggestedDueDate: inDays(30) }),
+    accepts: (reply) => notFound(reply) || businessRefusal('responsibleUnitId')(reply),
+  },
+  'POST /api/inspections/{id}/findings/{findingId}/evidence': {
+    gate: ['inspector', 'office'],
+    allow: { inspector: 'any', office: 'any' },
+    params: () => ({ id: randomUUID(), findingId: randomUUID() }),
+    query: { capturedAt: '2026-01-05T09:30:00+08:00' },
+    form: pngForm,
+    accepts: notFound,
+  },
+  'GET /api/inspections/{id}/circular': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  'POST /api/inspections/{id}/publish': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  // Started by an inspector for themself; the office must name the inspector (a 400 on that field without one).
+  'POST /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, body: () => ({ ratio: 0.5 }), accepts: businessRefusal('inspectorId') },
+  'GET /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, query: {} },
+  'GET /api/lookbacks/evaluation': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, query: {} },
+  'GET /api/lookbacks/{id}': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  'POST /api/lookbacks/{id}/items/{itemId}/evidence': {
+    gate: ['inspector', 'office'],
+    allow: { inspector: 'any', office: 'any' },
+    params: () => ({ id: randomUUID(), itemId: randomUUID() }),
+    form: pngForm,
+    accepts: notFound,
+  },
+  'POST /api/lookbacks/{id}/items/{itemId}/result': {
+    gate: ['inspector', 'office'],
+    allow: { inspector: 'any', office: 'any' },
+    params: () => ({ id: randomUUID(), itemId: randomUUID() }),
+    body: () => ({ outcome: 'passed', note: '现场核实已整改到位' }),
+    accepts: notFound,
   },
 };
 

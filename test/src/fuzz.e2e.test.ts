@@ -21,8 +21,22 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Runs schemathesis against the live API as `username`; resolves with its exit code and output. */
+/**
+ * CPython 3.11 (the machine's Python) has a bug that can crash hypothesis inside schemathesis with
+ * "SystemError: AST constructor recursion depth mismatch" (python/cpython#106905). Such a run found nothing
+ * about the API; it is run again with the next seed — but never when the run reported failures of its own.
+ */
+const TOOL_CRASH = /AST constructor recursion depth mismatch/;
+
 async function fuzzAs(username: string): Promise<{ code: number | null; output: string }> {
+  const first = await fuzzOnce(username, SEED);
+  if (first.code === 0 || !TOOL_CRASH.test(first.output) || /FAILURES/.test(first.output)) return first;
+  console.warn(`schemathesis crashed on the CPython 3.11 AST bug (seed ${SEED}); running again with seed ${SEED + 1}`);
+  return fuzzOnce(username, SEED + 1);
+}
+
+/** Runs schemathesis against the live API as `username`; resolves with its exit code and output. */
+async function fuzzOnce(username: string, seed: number): Promise<{ code: number | null; output: string }> {
   const token = (await stack.api.post('/api/auth/login', { username, password: PASSWORD })).body.accessToken as string;
   const args = [
     'run',
@@ -31,7 +45,7 @@ async function fuzzAs(username: string): Promise<{ code: number | null; output: 
     '--header', `Authorization: Bearer ${token}`,
     '--checks', 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance',
     '--max-examples', String(EXAMPLES),
-    '--seed', String(SEED),
+    '--seed', String(seed),
     '--workers', '2',
     '--phases', process.env.DUBAN_FUZZ_PHASES ?? 'examples,fuzzing',
     '--max-time', String(SECONDS),
@@ -55,5 +69,5 @@ describe('fuzzing the API from its OpenAPI document (schemathesis)', () => {
     console.log(output.slice(code === 0 ? -1500 : -20_000));
     expect(code).toBe(0);
     expect(output).toMatch(/passed|No issues found/i);
-  }, (SECONDS + 120) * 1000);
+  }, (2 * SECONDS + 180) * 1000);
 });

@@ -1,2 +1,3 @@
 export * from './rectification.workflow.js';
 export * from './webhook-delivery.workflow.js';
+export * from './inspection.workflow.js';

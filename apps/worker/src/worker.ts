@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { TASK_QUEUE } from '@duban/contracts';
-import { createCalendarActivities, createNotificationActivities, createRectificationActivities } from '@duban/activities';
+import { createCalendarActivities, createInspectionActivities, createNotificationActivities, createRectificationActivities } from '@duban/activities';
 
 export interface DubanWorkerOptions {
   readonly temporal: NativeConnection;
@@ -18,6 +18,6 @@ export function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> 
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     workflowBundle: options.workflowBundle,
-    activities: { ...createRectificationActivities(options.database), ...createNotificationActivities(options.database), ...createCalendarActivities(options.database) },
+    activities: { ...createRectificationActivities(options.database), ...createNotificationActivities(options.database), ...createCalendarActivities(options.database), ...createInspectionActivities(options.database) },
   });
 }

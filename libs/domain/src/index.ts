@@ -3,5 +3,7 @@ export * from './actor.js';
 export * from './org.js';
 export * from './time.js';
 export * from './rectification/index.js';
+export * from './inspection/index.js';
 export * from './calendar/index.js';
 export * from './password.js';
+export * from './report/index.js';

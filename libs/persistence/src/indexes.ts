@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { attachmentModel } from './attachments.js';
 import { auditModel } from './audit.js';
+import { inspectionModel, lookBackModel } from './inspections.js';
 import { calendarOverrideModel } from './calendar-overrides.js';
 import { NoticeRepository } from './notices.js';
 import { notificationModel } from './notifications.js';
@@ -14,7 +15,7 @@ import { webhookChannelModel, webhookDeliveryModel } from './webhooks.js';
 
 /** Registers every model on the connection, so that index creation and queries see all of them. */
 export function registerModels(connection: Connection): void {
-  [attachmentModel, calendarOverrideModel, notificationModel, rectificationModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
+  [attachmentModel, calendarOverrideModel, inspectionModel, lookBackModel, notificationModel, rectificationModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
     (register) => register(connection),
   );
   new NoticeRepository(connection);

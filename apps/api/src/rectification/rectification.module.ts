@@ -9,6 +9,6 @@ import { ResolveEvidence } from './usecases/resolve-evidence.usecase.js';
 @Module({
   controllers: [RectificationController, EscalationController],
   providers: [RegisterRectification, ActOnRectification, FindVisibleRectification, ResolveEvidence],
-  exports: [FindVisibleRectification],
+  exports: [FindVisibleRectification, ActOnRectification, RegisterRectification],
 })
 export class RectificationModule {}

@@ -25,7 +25,11 @@ export class RegisterRectification {
   }
 
   async execute(dto: RegisterRectificationDto, actor: Actor): Promise<RectificationState> {
-    const item = await this.checked(dto);
+    return this.start(await this.checked(dto), actor);
+  }
+
+  /** Starts the item's workflow (update-with-start, id conflict fails) and answers once it is in the read model. */
+  async start(item: RegistrationInput, actor: Actor): Promise<RectificationState> {
     const input: RectificationWorkflowInput = { item, registeredBy: actor };
     const start = new WithStartWorkflowOperation(RECTIFICATION_WORKFLOW, {
       workflowId: workflowIds.rectification(item.id),

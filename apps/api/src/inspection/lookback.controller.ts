@@ -1,0 +1,72 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@duban/domain';
+import type { LookBackRecord } from '@duban/persistence';
+import { CurrentActor, Roles } from '../common/actor.decorator.js';
+import { LookBackEvidenceGuard } from './evidence-upload.guard.js';
+import { AttachmentUploadInterceptor, missingFileError, type StagedUpload } from '../attachment/attachment-upload.interceptor.js';
+import { toAttachmentView, type AttachmentView } from '../attachment/attachment-view.js';
+import { AttachmentViewDto, UploadAttachmentBody } from '../attachment/dtos/attachment.dto.js';
+import { EvaluationQueryDto, LimitQueryDto, LookBackResultDto, StartLookBackDto } from './dtos/inspection.dto.js';
+import { LookBacks } from './usecases/lookbacks.service.js';
+
+const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ version: '4' }));
+
+function toLookBackView(record: LookBackRecord) {
+  const { _id, version: _version, ...rest } = record;
+  return { id: _id, ...rest };
+}
+
+/** 回头看: reproducible stratified draws of closed items, checked by an inspector; a failed check reopens the item. */
+@ApiTags('inspections')
+@ApiBearerAuth()
+@Roles('inspector', 'office')
+@Controller('lookbacks')
+export class LookBackController {
+  constructor(@Inject(LookBacks) private readonly lookBacks: LookBacks) {}
+
+  @Get('evaluation')
+  @Roles('office', 'leader')
+  @ApiOperation({ summary: '考评依据（按牵头单位）：问题数、按期销号率、退回次数、督办升级、回头看复核与未通过数' })
+  async evaluation(@Query() query: EvaluationQueryDto) {
+    return { units: await this.lookBacks.evaluation(query) };
+  }
+
+  @Post()
+  @ApiOperation({ summary: '发起回头看：按来源、单位、类别、销号时间筛选已销号问题，按单位分层、按比例以记录的种子抽取' })
+  async start(@Body() body: StartLookBackDto, @CurrentActor() actor: Actor) {
+    return toLookBackView(await this.lookBacks.start(body, actor));
+  }
+
+  @Get()
+  @ApiOperation({ summary: '回头看列表：办公室看全部，督导人员看分配给自己的（复核队列）' })
+  async list(@Query() query: LimitQueryDto, @CurrentActor() actor: Actor) {
+    return { items: (await this.lookBacks.list(actor, query.limit ?? 20)).map(toLookBackView) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: '回头看详情（筛选条件、比例、种子、各单位抽取结果与复核情况）' })
+  async get(@Id() id: string, @CurrentActor() actor: Actor) {
+    return toLookBackView(await this.lookBacks.get(id, actor));
+  }
+
+  @Post(':id/items/:itemId/evidence')
+  @UseGuards(LookBackEvidenceGuard)
+  @UseInterceptors(AttachmentUploadInterceptor)
+  @ApiOperation({ summary: '上传回头看复核佐证材料（作为该整改问题的材料保存）' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadAttachmentBody })
+  @ApiCreatedResponse({ type: AttachmentViewDto })
+  async addEvidence(@Id() id: string, @Id('itemId') itemId: string, @UploadedFile() file: StagedUpload | undefined, @CurrentActor() actor: Actor): Promise<AttachmentView> {
+    if (!file) throw missingFileError();
+    return toAttachmentView(await this.lookBacks.addEvidence(id, itemId, file, actor));
+  }
+
+  @Post(':id/items/:itemId/result')
+  @HttpCode(200)
+  @ApiOperation({ summary: '记录复核结果：通过（标记已核验）或未通过（附佐证，问题重新打开、亮红灯、重新计算升级，计入整改不到位）' })
+  async record(@Id() id: string, @Id('itemId') itemId: string, @Body() body: LookBackResultDto, @CurrentActor() actor: Actor) {
+    const { lookBack, item } = await this.lookBacks.record(id, itemId, body, actor);
+    return { lookBack: toLookBackView(lookBack), reopened: item ? { id: item.id, status: item.status, dueAt: item.dueAt } : null };
+  }
+}

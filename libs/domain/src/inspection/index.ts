@@ -1,0 +1,3 @@
+export * from './sha256.js';
+export * from './sampling.js';
+export * from './inspection.js';

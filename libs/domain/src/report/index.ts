@@ -1,0 +1,3 @@
+export * from './ledger.js';
+export * from './import-rows.js';
+export * from './evaluation.js';
