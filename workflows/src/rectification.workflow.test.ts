@@ -1,8 +1,8 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actUpdate, stateQuery } from '@duban/contracts';
-import type { RectificationCommand } from '@duban/domain';
+import { RECTIFICATION_WORKFLOW, actUpdate, stateQuery } from '@duban/contracts';
+import { shanghaiDate, type Actor, type RectificationCommand } from '@duban/domain';
 import { office, startHarness, water, type Harness } from './testing/harness.js';
 import { recordHistory } from './testing/histories.js';
 
@@ -69,5 +69,42 @@ describe('rectification workflow', () => {
     await act(handle, office, { type: 'merge', intoItemId: 'wf-happy' });
     expect(await handle.result()).toMatchObject({ status: 'merged', mergedInto: 'wf-happy' });
     await recordHistory(handle, 'rectification-merged');
+  });
+
+  it('collects co-unit parts, goes through two-level review with a return, and reopens as a new run after closing', async () => {
+    const health: Actor = { userId: 'u-health', name: '卫健委刘科长', unitId: 'health', roles: ['unit'] };
+    const township: Actor = { userId: 'u-town', name: '甲镇陈干事', unitId: 'town-a', roles: ['unit_leader'] };
+    const inDays = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
+    const handle = await harness.start('wf-two-level', { coUnitIds: ['health'], verifierUnitId: 'town-a' });
+    await act(handle, water, { type: 'sign' });
+    await act(handle, water, { type: 'submitPlan', measures: '接通管网', targetDate: '2029-12-01', responsiblePerson: '张三' });
+    await act(handle, office, { type: 'approvePlan' });
+    expect(await refusal(act(handle, water, { type: 'submitCompletion', summary: '已完成' }))).toMatchObject({ code: 'invalid_input', message: '配合单位尚未报送承担部分：health' });
+    await act(handle, health, { type: 'reportPart', summary: '已核实参保情况' });
+    expect((await act(handle, water, { type: 'submitCompletion', summary: '已完成' })).status).toBe('pending_verification');
+    expect(await refusal(act(handle, office, { type: 'signOff' }))).toMatchObject({ code: 'invalid_state' });
+    expect((await act(handle, township, { type: 'returnCompletion', reason: '现场仍有一户未通水' })).status).toBe('rectifying');
+    await act(handle, water, { type: 'submitCompletion', summary: '全部通水' });
+    expect((await act(handle, township, { type: 'verify', note: '乡镇初验通过' })).status).toBe('pending_acceptance');
+    const closed = await act(handle, office, { type: 'signOff' });
+    expect(closed).toMatchObject({ status: 'closed', returns: 1 });
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+
+    // Reopening starts a new run from the closed state, the way the API does after a failed look-back.
+    const reopened = await harness.client.workflow.executeUpdateWithStart(actUpdate, {
+      args: [{ actor: office, command: { type: 'reopen', reason: '回头看发现反弹', newDueDate: inDays(20) } }],
+      startWorkflowOperation: new WithStartWorkflowOperation(RECTIFICATION_WORKFLOW, {
+        workflowId: 'rect:wf-two-level',
+        taskQueue: 'rect-lifecycle',
+        args: [{ item: closed, registeredBy: office, carried: closed }],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      }),
+    });
+    expect(reopened).toMatchObject({ status: 'rectifying', closedAt: null, escalation: { level: 0 } });
+    expect(reopened.notices.map((n) => n.colour)).toEqual(['red']);
+    expect(reopened.timeline.map((t) => t.action).slice(-2)).toEqual(['signOff', 'reopen']);
+    const current = await harness.client.workflow.getHandle('rect:wf-two-level').query(stateQuery);
+    expect(current.schedule.level1At).not.toBeNull();
   });
 });
