@@ -145,8 +145,10 @@ interface Ctx {
 }
 
 interface Rule {
-  /** The route's role gate: everyone else gets 403 before anything is looked up. */
+  /** The route's role gate: everyone else gets 403 before anything is looked up (404 when `hidden`). */
   readonly gate: 'public' | 'authenticated' | readonly Role[];
+  /** A confidential context (@HiddenFromOtherRoles): callers outside the gate get the 404 of something that does not exist. */
+  readonly hidden?: true;
   /** Who gets through (past the gate and, for objects, the visibility check). */
   readonly allow?: Grants;
   /** Item operations: the state of the items the rows run on. */
@@ -365,17 +367,20 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   },
 
   // 暗访督导 and 回头看: inspectors and the office only (a plan is confidential until published). The ids are fresh
-  // random ones: the rows prove the role gate (403 for everyone else, identical for any id); an allowed caller gets
+  // random ones: the rows prove the role gate (404 for everyone else on /api/inspections — as for a route that does not
+  // exist —, 403 on /api/lookbacks); an allowed caller gets
   // the 404 of an id that does not exist. test/src/inspections.e2e.test.ts drives these routes on real objects.
   'POST /api/inspections': {
     gate: ['inspector', 'office'],
+    hidden: true,
     allow: { inspector: 'any', office: 'any' },
     body: () => ({ title: '授权矩阵暗访', targetUnitIds: ['village-1'], windowFrom: inDays(1), windowTo: inDays(3), team: ['周组长'] }),
   },
-  'GET /api/inspections': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, query: {} },
-  'GET /api/inspections/{id}': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  'GET /api/inspections': { gate: ['inspector', 'office'], hidden: true, allow: { inspector: 'any', office: 'any' }, query: {} },
+  'GET /api/inspections/{id}': { gate: ['inspector', 'office'], hidden: true, allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
   'POST /api/inspections/{id}/findings': {
     gate: ['inspector', 'office'],
+    hidden: true,
     allow: { inspector: 'any', office: 'any' },
     params: () => ({ id: randomUUID() }),
     body: () => ({ place: '一村', category: 'other', description: '授权矩阵', responsibleUnitId: 'village-1', suggestedDueDate: inDays(30) }),
@@ -383,14 +388,15 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   },
   'POST /api/inspections/{id}/findings/{findingId}/evidence': {
     gate: ['inspector', 'office'],
+    hidden: true,
     allow: { inspector: 'any', office: 'any' },
     params: () => ({ id: randomUUID(), findingId: randomUUID() }),
     query: { capturedAt: '2026-01-05T09:30:00+08:00' },
     form: pngForm,
     accepts: notFound,
   },
-  'GET /api/inspections/{id}/circular': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
-  'POST /api/inspections/{id}/publish': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  'GET /api/inspections/{id}/circular': { gate: ['inspector', 'office'], hidden: true, allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  'POST /api/inspections/{id}/publish': { gate: ['inspector', 'office'], hidden: true, allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
   // Started by an inspector for themself; the office must name the inspector (a 400 on that field without one).
   'POST /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, body: () => ({ ratio: 0.5 }), accepts: businessRefusal('inspectorId') },
   'GET /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, query: {} },
@@ -504,7 +510,7 @@ function granted(grants: Grants, user: UserKey, target: Target | undefined): boo
 
 function expectedOutcome(rule: Rule, user: UserKey, target: Target | undefined): Outcome {
   if (rule.gate === 'public') return 'allowed';
-  if (rule.gate !== 'authenticated' && !USERS[user].roles.some((role) => (rule.gate as readonly Role[]).includes(role))) return 403;
+  if (rule.gate !== 'authenticated' && !USERS[user].roles.some((role) => (rule.gate as readonly Role[]).includes(role))) return rule.hidden ? 404 : 403;
   if (target && !granted(rule.sees ?? (target.kind === 'item' ? SEES_ITEMS : OWN_ONLY), user, target)) return 404;
   return granted(rule.allow ?? {}, user, target) ? 'allowed' : 403;
 }

@@ -135,7 +135,7 @@ describe('暗访督导', () => {
     for (const client of Object.values(units)) {
       const real = await client.get(`/api/inspections/${inspectionId}`);
       const none = await client.get(`/api/inspections/${randomUUID()}`);
-      expect(real.status).toBe(403);
+      expect(real.status).toBe(404);
       expect(real.body).toEqual(none.body);
       expect((await client.get('/api/inspections')).body).toEqual(none.body);
       for (const path of [`/api/rectifications/${itemOfFinding}`, `/api/rectifications/${itemOfFinding}/attachments`]) {
@@ -209,7 +209,7 @@ describe('暗访督导', () => {
     expect(Buffer.from(await circular.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
 
     // Still nothing of the inspection itself: only its items.
-    expect((await villageA1.get(`/api/inspections/${inspectionId}`)).status).toBe(403);
+    expect((await villageA1.get(`/api/inspections/${inspectionId}`)).status).toBe(404);
     const seen = await everythingUnitsSee();
     for (const [call, text] of seen) for (const secret of [inspectionId, ...findingIds, '四不两直暗访第七组']) expect(text.includes(secret), `${call} shows ${secret}`).toBe(false);
   });

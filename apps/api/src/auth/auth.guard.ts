@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { hasRole, type Actor, type Role } from '@duban/domain';
 import type { Request } from 'express';
 import { ApiError } from '../common/api-error.js';
-import { ALLOW_RESTRICTED, PUBLIC_ROUTE, REQUIRED_ROLES } from '../common/actor.decorator.js';
+import { ALLOW_RESTRICTED, HIDDEN_FROM_OTHER_ROLES, PUBLIC_ROUTE, REQUIRED_ROLES } from '../common/actor.decorator.js';
 import { CLOCK, type Clock } from '../infrastructure/tokens.js';
 import { AuthService, type AccessTokenClaims, type Restriction } from './auth.service.js';
 
@@ -43,7 +43,10 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(HttpStatus.FORBIDDEN, code, message);
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
-    if (roles && !hasRole(actor, ...roles)) throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', '当前角色无权执行此操作');
+    if (roles && !hasRole(actor, ...roles)) {
+      if (this.reflector.getAllAndOverride<boolean>(HIDDEN_FROM_OTHER_ROLES, targets)) throw ApiError.notFound('请求的资源');
+      throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', '当前角色无权执行此操作');
+    }
     return true;
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, StreamableFile, Param,
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { INSPECTION_STATUS_LABELS, type Actor } from '@duban/domain';
 import type { InspectionRecord } from '@duban/persistence';
-import { CurrentActor, Roles } from '../common/actor.decorator.js';
+import { CurrentActor, HiddenFromOtherRoles, Roles } from '../common/actor.decorator.js';
 import { FindingEvidenceGuard } from './evidence-upload.guard.js';
 import { AttachmentUploadInterceptor, missingFileError, type StagedUpload } from '../attachment/attachment-upload.interceptor.js';
 import { contentDisposition, toAttachmentView, type AttachmentView } from '../attachment/attachment-view.js';
@@ -30,6 +30,7 @@ export function toInspectionView(record: InspectionRecord) {
 @ApiTags('inspections')
 @ApiBearerAuth()
 @Roles('inspector', 'office')
+@HiddenFromOtherRoles()
 @ApiNotFoundResponse({ description: '暗访督导不存在' })
 @Controller('inspections')
 export class InspectionController {
