@@ -85,26 +85,11 @@ export const STATUS_LABELS: Record<Status, string> = {
   merged: '已合并',
 };
 
-/** Statuses in which the item still needs work from someone: it shows in an inbox. */
-export const OPEN_STATUSES: readonly Status[] = [
-  'assigned',
-  'signed',
-  'plan_submitted',
-  'rectifying',
-  'pending_verification',
-  'pending_acceptance',
-  'deferred',
-];
-
 /** Statuses that end the process: nothing is due any more. */
 export const FINAL_STATUSES: readonly Status[] = ['closed', 'merged'];
 
+/** Statuses in which the item still needs work from someone: it shows in an inbox. */
+export const OPEN_STATUSES: readonly Status[] = STATUSES.filter((s) => !FINAL_STATUSES.includes(s));
+
 /** Statuses in which the deadline runs: lights, notices and escalation apply. Deferral stops them. */
-export const RUNNING_STATUSES: readonly Status[] = [
-  'assigned',
-  'signed',
-  'plan_submitted',
-  'rectifying',
-  'pending_verification',
-  'pending_acceptance',
-];
+export const RUNNING_STATUSES: readonly Status[] = OPEN_STATUSES.filter((s) => s !== 'deferred');

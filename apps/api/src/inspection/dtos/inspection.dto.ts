@@ -21,6 +21,7 @@ import {
 } from 'class-validator';
 import { CATEGORIES, SOURCES, type Category, type Source } from '@duban/domain';
 import { CalendarDateConstraint, UNIT_ID_PATTERN } from '../../rectification/dtos/register-rectification.dto.js';
+import { AttachmentIds } from '../../common/attachment-ids.decorator.js';
 
 export const EVIDENCE_CAPTURED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -187,12 +188,7 @@ export class LookBackResultDto {
   @Validate(CalendarDateConstraint)
   newDueDate?: string;
 
-  @ApiPropertyOptional({ type: [String], description: '复核佐证材料（先上传，再按 id 引用）；未通过时必填' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('4', { each: true })
+  @AttachmentIds('复核佐证材料（先上传，再按 id 引用）；未通过时必填')
   attachmentIds?: string[];
 }
 

@@ -1,14 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Validate } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Validate } from 'class-validator';
+import { AttachmentIds } from '../../common/attachment-ids.decorator.js';
 import { CalendarDateConstraint } from './register-rectification.dto.js';
 
 class WithEvidence {
-  @ApiPropertyOptional({ description: '佐证材料（先上传附件，再引用其 id）', type: [String], maxItems: 20 })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ArrayUnique()
-  @IsUUID('4', { each: true })
+  @AttachmentIds('佐证材料（先上传附件，再引用其 id）')
   attachmentIds?: string[];
 }
 
