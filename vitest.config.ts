@@ -32,6 +32,7 @@ export default defineConfig({
           name: 'workflows',
           include: ['workflows/src/**/*.test.ts'],
           globalSetup: ['test/src/setup/workflow-bundle.global.ts'],
+          setupFiles: ['test/src/setup/quiet-temporal.setup.ts'],
           ...serverTimeouts,
         },
       },

@@ -28,14 +28,28 @@ if (args.length === 0) {
 // One report per run: parallel runs in one checkout must not read each other's.
 const report = join(repoRoot, 'test-output', `vitest-${process.pid}.json`);
 rmSync(report, { force: true });
+const junit = join(repoRoot, 'test-output', 'junit.xml');
+// Plain text when not on a terminal: CI logs are read by programs as well as people.
+const colour = process.stdout.isTTY && !process.env.CI ? {} : { NO_COLOR: '1', FORCE_COLOR: '0' };
 const vitest = spawnSync(
   process.execPath,
-  [bin('vitest', 'vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...args],
-  { cwd: repoRoot, stdio: 'inherit' },
+  [
+    bin('vitest', 'vitest.mjs'),
+    'run',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${report}`,
+    '--reporter=junit',
+    `--outputFile.junit=${junit}`,
+    ...args,
+  ],
+  { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...colour } },
 );
 if (existsSync(report)) {
   const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(readFileSync(report, 'utf8'));
-  process.stdout.write(`\ntests: ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped\n`);
+  const total = numPassedTests + numFailedTests + numPendingTests;
+  process.stdout.write(`\nTests  ${numPassedTests} passed, ${numFailedTests} failed, ${numPendingTests} skipped (${total})\n`);
+  process.stdout.write(`JUnit report: ${junit}\n`);
   rmSync(report, { force: true });
 }
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
