@@ -13,11 +13,12 @@ const forbiddenInWorkflows = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.data/**', 'coverage/**', 'bench/results/**'] },
+  { ignores: ['**/dist/**', '**/dist.*.tmp/**', '**/node_modules/**', '.data/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    ignores: ['apps/web/**'],
     languageOptions: {
       parserOptions: { project: ['./tsconfig.spec.json'], tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.node },
@@ -32,6 +33,18 @@ export default tseslint.config(
     files: ['workflows/src/**/*.ts', 'libs/domain/src/**/*.ts', 'libs/contracts/src/**/*.ts'],
     ignores: ['**/*.test.ts', 'workflows/src/testing/**'],
     rules: { 'no-restricted-imports': ['error', forbiddenInWorkflows] },
+  },
+  {
+    // The web workbench: browser code, typed by its own project (DOM, JSX, bundler resolution).
+    files: ['apps/web/**/*.ts', 'apps/web/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { project: ['./apps/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.browser },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
   },
   {
     files: ['tools/**/*.mjs', '*.js'],

@@ -45,6 +45,18 @@ export default defineConfig({
           ...serverTimeouts,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Fault scenarios: each file starts its own servers and a worker process, and kills them (README, Faults).
+          name: 'faults',
+          // `npm test`: the short suite; `npm run faults` (DUBAN_FAULTS=full): each scenario at full size.
+          include: [process.env.DUBAN_FAULTS === 'full' ? 'test/src/faults/full/*.faults.test.ts' : 'test/src/faults/short.faults.test.ts'],
+          globalSetup: ['test/src/setup/workflow-bundle.global.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureNodeModules, provisionAll, repoRoot, startFerretDb, startTemporalDev } from './lib/servers.mjs';
+import { buildWeb } from './lib/web.mjs';
 
 const env = { ...process.env };
 const dataDir = resolve(repoRoot, env.DATA_DIR ?? '.data');
@@ -26,7 +27,10 @@ async function main() {
     const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
     servers.push(
-      await startTemporalDev({ port: temporalPort, uiPort, dbFile: join(dataDir, 'temporal.db'), logFile: join(dataDir, 'logs', 'temporal.log') }),
+      await startTemporalDev({ port: temporalPort, uiPort, dbFile: join(dataDir, 'temporal.db'), logFile: join(dataDir, 'logs', 'temporal.log'),
+        // WAL with synchronous=normal: ×3.5–4 faster starts in the benchmark; survives a killed process (not a power cut).
+        sqlitePragmas: ['journal_mode=wal', 'synchronous=normal'],
+      }),
     );
     env.TEMPORAL_ADDRESS = `127.0.0.1:${temporalPort}`;
     env.DUBAN_TEMPORAL_UI = `http://127.0.0.1:${uiPort}`;
@@ -44,14 +48,18 @@ async function main() {
     stdio: 'inherit',
   });
   if (build.status !== 0) throw new Error('build failed');
+  say('building the web app (vite build)');
+  buildWeb();
 
   run('worker', join(repoRoot, 'apps', 'worker', 'dist', 'main.js'));
   run('api', join(repoRoot, 'apps', 'api', 'dist', 'main.js'));
   await waitForHealth(`http://127.0.0.1:${port}/api/health`);
 
+  say(`Web          http://127.0.0.1:${port}/`);
   say(`API          http://127.0.0.1:${port}/api`);
   say(`API docs     http://127.0.0.1:${port}/api/docs`);
   if (env.DUBAN_TEMPORAL_UI) say(`Temporal UI  ${env.DUBAN_TEMPORAL_UI}`);
+  say('demo data    npm run demo (seed 002 recurring obligations as templates, this month\'s list issued from them)');
   say(`data in ${existsSync(dataDir) ? dataDir : '(external servers)'} — Ctrl-C stops everything`);
 }
 

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureNodeModules, provisionAll, repoRoot } from './lib/servers.mjs';
+import { ensureBrowser } from './lib/browser.mjs';
 
 const started = Date.now();
 const args = process.argv.slice(2);
@@ -20,6 +21,7 @@ function step(label, script, scriptArgs) {
 
 ensureNodeModules();
 provisionAll();
+ensureBrowser(); // Chromium + CJK fonts for the browser tests (test/src/web.e2e.test.ts)
 if (args.length === 0) {
   step('typecheck (sources)', bin('typescript', 'bin/tsc'), ['-b', 'tsconfig.json']);
   step('typecheck (tests)', bin('typescript', 'bin/tsc'), ['-p', 'tsconfig.spec.json']);

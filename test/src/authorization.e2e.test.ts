@@ -179,7 +179,12 @@ const SEES_ITEMS: Grants = { office: 'any', leader: 'any', ...forUnits('own', 'c
 const OFFICE: Grants = { office: 'any' };
 const LEAD = forUnits('own');
 const SYSADMIN: Rule = { gate: ['sysadmin'], allow: { sysadmin: 'any' } };
+/** Past the role gate of an assignment route (on an id that does not exist, so everyone past it gets the 404). */
+const ASSIGNMENT_GATE: Grants = { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' };
+const assignmentId = () => ({ id: 'TL-2031-02.i1.town' });
+const campaignId = () => ({ id: 'CP-00000000' });
 const AUDITOR: Rule = { gate: ['auditor'], allow: { auditor: 'any' } };
+const templateBody = () => ({ title: '村级每月研判', targetUnitKind: 'village', cadence: 'monthly', dueKind: 'monthEnd' });
 
 const inDays = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
 const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -203,6 +208,8 @@ const pngForm = () => {
 const TABLE: Record<string, Rule | readonly Rule[]> = {
   // health, sign-in, own account
   'GET /api/health': { gate: 'public' },
+  'GET /api/health/live': { gate: 'public' },
+  'GET /api/health/ready': { gate: 'public' },
   'POST /api/auth/login': { gate: 'public', body: (c) => ({ username: c.user, password: PASSWORD }) },
   'POST /api/auth/refresh': { gate: 'public', body: (c) => ({ refreshToken: c.fx.sessions[c.user].refreshToken }) },
   'POST /api/auth/logout': { gate: 'authenticated', allow: EVERYONE, last: true },
@@ -416,6 +423,87 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
     body: () => ({ outcome: 'passed', note: '现场核实已整改到位' }),
     accepts: notFound,
   },
+
+  // monthly key-task lists: the office drafts, publishes and closes; the leader reads. The {id} rows prove the role
+  // gates on ids that do not exist; who sees which assignment is proved in task-lists.e2e.test.ts.
+  'POST /api/task-lists': { gate: ['office'], allow: OFFICE, body: () => ({ month: '2031-01', items: [] }) },
+  'GET /api/task-lists': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' } },
+  'GET /api/task-lists/{id}': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: () => ({ id: 'TL-2031-02' }), accepts: notFound },
+  'PUT /api/task-lists/{id}': { gate: ['office'], allow: OFFICE, params: () => ({ id: 'TL-2031-02' }), body: () => ({ items: [] }), accepts: notFound },
+  'POST /api/task-lists/{id}/publish': { gate: ['office'], allow: OFFICE, params: () => ({ id: 'TL-2031-02' }), body: () => ({}), accepts: notFound },
+  'POST /api/task-lists/{id}/close': { gate: ['office'], allow: OFFICE, params: () => ({ id: 'TL-2031-02' }), accepts: notFound },
+  'GET /api/task-lists/{id}/ledger': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: () => ({ id: 'TL-2031-02' }), accepts: notFound },
+  'GET /api/lookbacks/{id}/ledger': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
+  'GET /api/task-lists/{id}/results': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: () => ({ id: 'TL-2031-02' }), accepts: notFound },
+  // circulars (月调度 · 季通报): office and leader; task-list-circulars.e2e.test.ts proves the numbers.
+  'GET /api/task-lists/{id}/dispatch': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: () => ({ id: 'TL-2031-02' }), accepts: notFound },
+  'GET /api/task-lists/{id}/dispatch.docx': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: () => ({ id: 'TL-2031-02' }), accepts: notFound },
+  'GET /api/task-lists/quarters/{quarter}': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: () => ({ quarter: '2031-Q1' }) },
+  'GET /api/task-lists/quarters/{quarter}/circular.docx': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: () => ({ quarter: '2031-Q1' }) },
+  'GET /api/assignments': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, query: {} },
+  // special campaigns: the office defines and runs them; units see them and report findings. The {id} rows prove the
+  // role gates on an id that does not exist; campaigns.e2e.test.ts proves the rest.
+  'POST /api/campaigns': {
+    gate: ['office'],
+    allow: OFFICE,
+    body: () => ({ name: '矩阵专项行动', startDate: inDays(0), phases: [{ name: '排查', kind: 'check', endDate: inDays(10) }] }),
+  },
+  'GET /api/campaigns': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' } },
+  'GET /api/campaigns/{id}': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, params: campaignId, accepts: notFound },
+  'POST /api/campaigns/{id}/start': { gate: ['office'], allow: OFFICE, params: campaignId, accepts: notFound },
+  'POST /api/campaigns/{id}/advance': { gate: ['office'], allow: OFFICE, params: campaignId, accepts: notFound },
+  'POST /api/campaigns/{id}/spread': {
+    gate: ['office'],
+    allow: OFFICE,
+    params: campaignId,
+    body: () => ({ text: '举一反三排查', unitKind: 'township', dueDate: inDays(5) }),
+    accepts: notFound,
+  },
+  'POST /api/campaigns/{id}/findings': {
+    gate: ['unit', 'unit_leader'],
+    allow: { unit: 'any', unit_leader: 'any' },
+    params: campaignId,
+    body: () => ({ checkId: 'check', title: '发现的问题', description: '问题描述', category: 'education' }),
+    accepts: notFound,
+  },
+  'GET /api/campaigns/{id}/progress': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
+  'GET /api/campaigns/{id}/summary.docx': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
+  'GET /api/campaigns/{id}/summary': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
+  'GET /api/assignments/escalations': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, query: {} },
+  'POST /api/assignments/{id}/escalation': {
+    gate: ['office', 'leader'],
+    allow: { office: 'any', leader: 'any' },
+    params: assignmentId,
+    body: () => ({ action: 'urge', note: '请抓紧办理' }),
+    accepts: notFound,
+  },
+  'GET /api/assignments/{id}': { gate: BUSINESS, allow: ASSIGNMENT_GATE, params: assignmentId, accepts: notFound },
+  'POST /api/assignments/{id}/sign': { gate: BUSINESS, allow: ASSIGNMENT_GATE, params: assignmentId, accepts: notFound },
+  'POST /api/assignments/{id}/split': {
+    gate: BUSINESS,
+    allow: ASSIGNMENT_GATE,
+    params: assignmentId,
+    body: () => ({ parts: [{ title: '入户核实', assigneeUserId: 'nobody', dueDate: inDays(5) }] }),
+    accepts: notFound,
+  },
+  'POST /api/assignments/{id}/parts/{partId}/complete': {
+    gate: BUSINESS,
+    allow: ASSIGNMENT_GATE,
+    params: () => ({ ...assignmentId(), partId: '2-1' }),
+    body: () => ({ summary: '已完成' }),
+    accepts: notFound,
+  },
+  'POST /api/assignments/{id}/value': { gate: BUSINESS, allow: ASSIGNMENT_GATE, params: assignmentId, body: () => ({ value: 10 }), accepts: notFound },
+  'POST /api/assignments/{id}/submit': { gate: BUSINESS, allow: ASSIGNMENT_GATE, params: assignmentId, body: () => ({ summary: '已完成' }), accepts: notFound },
+  'POST /api/assignments/{id}/countersign': { gate: BUSINESS, allow: ASSIGNMENT_GATE, params: assignmentId, body: note, accepts: notFound },
+  'POST /api/assignments/{id}/return': { gate: BUSINESS, allow: ASSIGNMENT_GATE, params: assignmentId, body: () => ({ reason: '材料不全' }), accepts: notFound },
+  'POST /api/assignments/{id}/sign-off': { gate: ['office'], allow: OFFICE, params: assignmentId, body: note, accepts: notFound },
+  // recurring obligations (常态化任务): the office's alone; the {id} rows run on an id that does not exist.
+  'POST /api/task-templates': { gate: ['office'], allow: OFFICE, body: () => templateBody() },
+  'GET /api/task-templates': { gate: ['office'], allow: OFFICE, query: {} },
+  'GET /api/task-templates/{id}': { gate: ['office'], allow: OFFICE, params: () => ({ id: 'tt-00000000' }), accepts: notFound },
+  'PUT /api/task-templates/{id}': { gate: ['office'], allow: OFFICE, params: () => ({ id: 'tt-00000000' }), body: () => templateBody(), accepts: notFound },
+  'DELETE /api/task-templates/{id}': { gate: ['office'], allow: OFFICE, params: () => ({ id: 'tt-00000000' }), accepts: notFound },
 };
 
 function registration(item: ItemKey) {

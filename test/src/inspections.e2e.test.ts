@@ -9,6 +9,7 @@ import { RECTIFICATION_WORKFLOW, registeredUpdate, workflowIds, type Rectificati
 import { drawSample, endOfShanghaiDay, shanghaiDate, uuidFromName } from '@duban/domain';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
+import { downloadSheet } from './support/xlsx.js';
 
 let stack: Stack;
 let office: ApiClient;
@@ -275,6 +276,15 @@ describe('暗访督导', () => {
     expect(passed.body).toMatchObject({ reopened: null, lookBack: { entries: [{ outcome: 'failed' }, { outcome: 'passed', checkedBy: { name: '督导组周组长' } }] } });
     const verified = (await water.get(`/api/rectifications/${itemIds[1]}`)).body;
     expect(verified).toMatchObject({ status: 'closed', lookBackVerified: { lookBackId: lookBack, note: '现场核实已整改到位' } });
+
+    // The look-back ledger: one row per drawn item with its result.
+    const ledger = await downloadSheet(inspector, stack.baseUrl, `/api/lookbacks/${lookBack}/ledger`);
+    expect(ledger.rows[0]).toEqual(['序号', '问题', '责任单位', '复核结果', '复核说明', '复核人', '复核时间', '佐证材料（份）']);
+    expect(ledger.rows.slice(1).map((r) => [r[3], r[5], r[7]])).toEqual([
+      ['未通过（重新打开）', '督导组周组长', 1],
+      ['通过（已核验）', '督导组周组长', 0],
+    ]);
+    expect((await downloadSheet(water, stack.baseUrl, `/api/lookbacks/${lookBack}/ledger`)).status).toBe(403);
 
     // Evaluation input per unit.
     const evaluation = await leader.get('/api/lookbacks/evaluation');

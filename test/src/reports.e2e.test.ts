@@ -15,6 +15,7 @@ import {
   type UnitCounters,
 } from '@duban/domain';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
+import { downloadSheet as download } from './support/xlsx.js';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
 
 /** Two counties' worth of servers: `source` is populated, `target` starts empty and receives the exported ledger. */
@@ -39,17 +40,6 @@ const ITEMS = [
   { title: '卫健委家庭医生签约流于形式', source: 'provincial_assessment', category: 'health', leadUnitId: 'health', coUnitIds: [], dueDate: inDays(2) },
   { title: '甲镇产业项目资金拨付滞后', source: 'national_post_evaluation', category: 'funds_projects', leadUnitId: 'town-a', coUnitIds: ['water', 'health'], dueDate: inDays(90) },
 ].map((item, i) => ({ ...item, description: `问题描述 ${i + 1}：${item.title}，经核查属实。`, severity: 'general' }));
-
-async function download(as: ApiClient, baseUrl: string, path: string): Promise<{ status: number; type: string | null; rows: unknown[][] }> {
-  const response = await fetch(baseUrl + path, { headers: { authorization: `Bearer ${(as as unknown as { token: string }).token}` } });
-  if (response.status !== 200) return { status: response.status, type: response.headers.get('content-type'), rows: [] };
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(await response.arrayBuffer());
-  const sheet = workbook.worksheets[0]!;
-  const rows: unknown[][] = [];
-  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-  return { status: response.status, type: response.headers.get('content-type'), rows };
-}
 
 async function workbookOf(rows: unknown[][]): Promise<Blob> {
   const workbook = new ExcelJS.Workbook();

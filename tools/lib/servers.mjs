@@ -236,8 +236,10 @@ async function startServer({ name, command, args, port, logFile }) {
  * Temporal dev server. With `dbFile` its state survives restarts (the embedded default);
  * without it the state lives in memory (tests).
  */
-export async function startTemporalDev({ port, uiPort, dbFile, logFile, headless = !uiPort }) {
+export async function startTemporalDev({ port, uiPort, dbFile, logFile, headless = !uiPort, sqlitePragmas = [] }) {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  // e.g. ['journal_mode=wal', 'synchronous=normal'] (npm run bench compares them)
+  for (const pragma of sqlitePragmas) args.push('--sqlite-pragma', pragma);
   if (dbFile) {
     mkdirSync(dirname(dbFile), { recursive: true });
     args.push('--db-filename', dbFile);

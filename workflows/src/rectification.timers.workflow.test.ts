@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { actUpdate, stateQuery } from '@duban/contracts';
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { RECTIFICATION_WORKFLOW, actUpdate, stateQuery } from '@duban/contracts';
 import { light, type Actor, type RectificationCommand, type RectificationState } from '@duban/domain';
 import { automaticSteps, firedAt, leader, office, startHarness, water, type Harness } from './testing/harness.js';
 import { recordHistory } from './testing/histories.js';
@@ -152,5 +153,38 @@ describe('a long-lived item', () => {
     expect(closed).toMatchObject({ status: 'closed', missedProgress: false });
     expect(closed.notices.map((n) => n.colour)).toEqual(['yellow']);
     await recordHistory(handle, 'rectification-long-lived-after-continue-as-new');
+  });
+});
+
+describe('a reopened item (failed look-back, 回头看)', () => {
+  it('escalates again from zero on its new deadline, in a new run, up to the leader', async () => {
+    const handle = await harness.start('nd-reopened', { dueAt: dueOn('2024-10-31') });
+    await act(handle, water, { type: 'sign' });
+    await act(handle, water, { type: 'submitPlan', measures: '接通管网', targetDate: '2024-10-20', responsiblePerson: '张三' });
+    await act(handle, office, { type: 'approvePlan' });
+    await act(handle, water, { type: 'submitCompletion', summary: '已通水' });
+    const closed = await act(handle, office, { type: 'signOff' });
+    expect(closed.status).toBe('closed');
+
+    // The look-back fails the same afternoon: reopened with a deadline right after the holiday, as the API does it.
+    const reopened = await harness.client.workflow.executeUpdateWithStart(actUpdate, {
+      args: [{ actor: office, command: { type: 'reopen', reason: '回头看发现仍有一户未通水', newDueDate: '2024-10-09' } }],
+      startWorkflowOperation: new WithStartWorkflowOperation(RECTIFICATION_WORKFLOW, {
+        workflowId: 'rect:nd-reopened',
+        taskQueue: 'rect-timers',
+        args: [{ item: closed, registeredBy: office, carried: closed }],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      }),
+    });
+    expect(reopened).toMatchObject({ status: 'rectifying', escalation: { level: 0 } });
+    await harness.env.sleep('30 days');
+    const current = await harness.client.workflow.getHandle('rect:nd-reopened').query(stateQuery);
+    const afterReopen = current.timeline.slice(current.timeline.findIndex((e) => e.action === 'reopen') + 1).filter((e) => e.actor === null);
+    expect(afterReopen.map((e) => e.action)).toEqual(['blueNotice', 'overdue', 'escalate1', 'escalate2']);
+    expect(firedAt(afterReopen[2]!.at, '2024-10-12T15:59:59.999Z')).toBe(true);
+    expect(current.notices.map((n) => n.colour)).toEqual(['red', 'blue', 'red']);
+    expect(current.escalation).toMatchObject({ level: 2, accountability: true });
+    expect(light(current, new Date(current.timeline.at(-1)!.at))).toBe('red');
   });
 });

@@ -10,27 +10,42 @@ import { securityHeaders } from './common/security-headers.js';
 import { documentErrors } from './common/openapi-errors.js';
 import { createValidationPipe } from './common/validation.js';
 import type { ApiDependencies } from './infrastructure/infrastructure.module.js';
+import { serveWeb } from './web/serve-web.js';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
+import { DATABASE } from './infrastructure/tokens.js';
+import { createApiLogger, NestPinoLogger, requestLogger } from './observability/logger.js';
+import { ApiMetrics } from './observability/metrics.js';
+import { IdempotencyRepository } from '@duban/persistence';
+import type { Connection } from 'mongoose';
 
 export const API_PREFIX = 'api';
 
 /** Builds the HTTP API on connections the caller owns; the caller listens and closes. */
 export async function createApiApp(deps: ApiDependencies): Promise<NestExpressApplication> {
+  const logger = createApiLogger();
+  const metrics = new ApiMetrics();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), {
-    logger: ['error', 'warn'],
+    logger: new NestPinoLogger(logger),
     bodyParser: false,
     // Throw on a wiring error instead of exiting the process: the caller (main, a test) decides.
     abortOnError: false,
   });
   app.use(securityHeaders(`/${API_PREFIX}/docs`)); // first, so every answer carries them (body-parser errors included)
   app.use(auditRequests(app.get(AuditLog))); // before the body parser: request id, and refusals answered before any handler
+  app.use(requestLogger(logger)); // after auditRequests: logs carry its request id
+  app.use(metrics.middleware());
+  // Prometheus scrape endpoint: plain Express, so it is neither in the OpenAPI document nor behind the auth guard.
+  app.use(`/${API_PREFIX}/metrics`, metrics.handler());
   app.useBodyParser('json', { limit: '1mb' });
+  serveWeb(app, API_PREFIX); // the web workbench at `/` (apps/web/dist), when built
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalInterceptors(new IdempotencyInterceptor(new IdempotencyRepository(app.get<Connection>(DATABASE)), () => deps.clock.now()));
   app.disable('x-powered-by');
   // A list, not a string: cors then answers Access-Control-Allow-Origin only to that origin (a string is sent to everyone).
   if (deps.settings.webOrigin) app.enableCors({ origin: [deps.settings.webOrigin], exposedHeaders: ['X-Request-Id'] });
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): the host (main.ts) owns SIGTERM/SIGINT and closes the app, then its connections.
   SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => openApiDocument(app), {
     jsonDocumentUrl: `${API_PREFIX}/openapi.json`,
     customSiteTitle: '督办 Duban API',

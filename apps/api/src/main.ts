@@ -28,14 +28,21 @@ async function main(): Promise<void> {
   await app.listen(config.port, process.env.HOST ?? '127.0.0.1');
   process.stdout.write(`[api] listening on http://127.0.0.1:${config.port}/api (docs: /api/docs)\n`);
 
-  const shutdown = async () => {
+  // Graceful stop: the server stops accepting, requests in flight finish (server.close waits for them), then the
+  // connections close. A second signal, or 25 s, ends the process at once.
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stderr.write(`[api] ${signal}: finishing requests in flight, then stopping\n`);
+    setTimeout(() => process.exit(1), 25_000).unref();
     await app.close();
     await temporal.connection.close();
     await database.close();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
 }
 
 main().catch((error: unknown) => {

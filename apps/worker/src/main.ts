@@ -1,21 +1,64 @@
-import { NativeConnection } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { TASK_QUEUE } from '@duban/contracts';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { readConfig } from '@duban/config';
 import { openDatabase, syncIndexes } from '@duban/persistence';
 import { bundleWorkflows } from './bundle.js';
+import { crashAfterWrites, injectedCrashesFromEnv } from './fault-injection.js';
+import { createWorkerLogger, temporalLogger } from './logger.js';
+import { WorkerMetrics } from './metrics.js';
 import { createDubanWorker } from './worker.js';
+import { ensureMonthlyTaskListSchedule } from './monthly-schedule.js';
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const logger = createWorkerLogger();
+  // Temporal's runtime exports its worker metrics on an internal loopback port; /metrics passes them through.
+  const metricsPort = Number(process.env.WORKER_METRICS_PORT ?? 9464);
+  const temporalExporterPort = metricsPort > 0 ? await freeLoopbackPort() : undefined;
+  Runtime.install({
+    logger: temporalLogger(logger),
+    ...(temporalExporterPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${temporalExporterPort}` } } } } : {}),
+  });
   const database = await openDatabase({ url: config.mongoUrl });
   await syncIndexes(database);
   const temporal = await NativeConnection.connect({ address: config.temporalAddress });
-  const workflowBundle = await bundleWorkflows({ fromSource: false });
-  const worker = await createDubanWorker({ temporal, namespace: config.temporalNamespace, database, workflowBundle });
-  process.stderr.write(`[worker] polling task queue on ${config.temporalAddress}\n`);
-  // Worker.run installs SIGINT/SIGTERM handlers and drains in-flight tasks before it resolves.
+  // DUBAN_WORKFLOW_BUNDLE: a bundle built ahead of time (bundleWorkflowCode), instead of bundling at every start.
+  const prebuilt = process.env.DUBAN_WORKFLOW_BUNDLE;
+  const workflowBundle = prebuilt ? { code: readFileSync(prebuilt, 'utf8') } : await bundleWorkflows({ fromSource: false });
+  const crashes = injectedCrashesFromEnv();
+  const worker = await createDubanWorker({
+    temporal,
+    namespace: config.temporalNamespace,
+    database,
+    workflowBundle,
+    ...(crashes > 0 ? { activityInterceptors: [crashAfterWrites(crashes)] } : {}),
+  });
+  if (crashes > 0) logger.warn({ crashes }, 'fault injection: activities crash after their writes');
+  // The worker owns the monthly task-list Schedule (1st of the month, 09:00 Shanghai): created or updated at every start.
+  const schedule = await ensureMonthlyTaskListSchedule(new Client({ connection: temporal, namespace: config.temporalNamespace }), TASK_QUEUE);
+  logger.info({ scheduleId: schedule.scheduleId }, 'monthly task-list schedule in place');
+  const metrics = temporalExporterPort ? await new WorkerMetrics(database, `http://127.0.0.1:${temporalExporterPort}/metrics`).listen(metricsPort, process.env.WORKER_METRICS_HOST ?? '127.0.0.1') : undefined;
+  logger.info({ temporalAddress: config.temporalAddress, metricsPort: metrics?.port }, 'worker polling');
+  // Worker.run installs SIGINT/SIGTERM handlers: polling stops, activities in flight get the grace time
+  // (worker.ts) to finish, workflow tasks complete; then it resolves.
   await worker.run();
+  logger.info('worker stopped');
+  metrics?.server.close();
   await temporal.close();
   await database.close();
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 main().catch((error: unknown) => {

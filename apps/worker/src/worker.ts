@@ -1,7 +1,17 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { TASK_QUEUE } from '@duban/contracts';
-import { createCalendarActivities, createInspectionActivities, createNotificationActivities, createRectificationActivities } from '@duban/activities';
+import { Client } from '@temporalio/client';
+import {
+  createAssignmentActivities,
+  createCalendarActivities,
+  createCampaignActivities,
+  createInspectionActivities,
+  createNotificationActivities,
+  createRectificationActivities,
+  createTaskListActivities,
+  createMonthlyListActivities,
+} from '@duban/activities';
 
 export interface DubanWorkerOptions {
   readonly temporal: NativeConnection;
@@ -9,15 +19,34 @@ export interface DubanWorkerOptions {
   readonly database: Connection;
   readonly workflowBundle: NonNullable<WorkerOptions['workflowBundle']>;
   readonly taskQueue?: string;
+  /** Extra activity interceptors (the fault suite's injected crashes). */
+  readonly activityInterceptors?: NonNullable<NonNullable<WorkerOptions['interceptors']>['activity']>;
 }
 
 /** The worker: every workflow type and the activities, bound to the database connection. */
 export function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> {
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  // Task-list activities start and update assignment workflows; the worker's connection serves that client too.
+  const client = new Client({ connection: options.temporal, namespace: options.namespace });
   return Worker.create({
     connection: options.temporal,
     namespace: options.namespace,
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
+    taskQueue,
     workflowBundle: options.workflowBundle,
-    activities: { ...createRectificationActivities(options.database), ...createNotificationActivities(options.database), ...createCalendarActivities(options.database), ...createInspectionActivities(options.database) },
+    // On SIGTERM/SIGINT: activities in flight get this long to finish; then they are cancelled and Temporal retries them.
+    shutdownGraceTime: '10 seconds',
+    // ~0.57 MiB per cached workflow (bench): 1,000 keeps 10,000 open workflows well under 1 GiB; others replay on demand.
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000),
+    ...(options.activityInterceptors ? { interceptors: { activity: [...options.activityInterceptors] } } : {}),
+    activities: {
+      ...createRectificationActivities(options.database),
+      ...createNotificationActivities(options.database),
+      ...createCalendarActivities(options.database),
+      ...createInspectionActivities(options.database),
+      ...createAssignmentActivities(options.database),
+      ...createTaskListActivities({ connection: options.database, client, taskQueue }),
+      ...createCampaignActivities({ connection: options.database, client, taskQueue }),
+      ...createMonthlyListActivities({ connection: options.database, client, taskQueue }),
+    },
   });
 }

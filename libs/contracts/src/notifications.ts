@@ -15,7 +15,7 @@ export interface NotificationRequest {
   /** zh-CN, plain text or light markdown. */
   readonly body: string;
   /** What the notification points at, for the in-app link. */
-  readonly subject: { readonly kind: 'rectification'; readonly id: string };
+  readonly subject: { readonly kind: 'rectification' | 'assignment'; readonly id: string };
 }
 
 export interface NotificationResult {

@@ -14,3 +14,8 @@ export * from './sessions.js';
 export * from './user-security.js';
 export * from './audit.js';
 export * from './reports.js';
+export * from './idempotency.js';
+export * from './task-lists.js';
+export * from './assignments.js';
+export * from './task-templates.js';
+export * from './campaigns.js';

@@ -1,12 +1,17 @@
 import type { Connection } from 'mongoose';
+import { assignmentModel } from './assignments.js';
 import { attachmentModel } from './attachments.js';
+import { campaignModel } from './campaigns.js';
 import { auditModel } from './audit.js';
 import { inspectionModel, lookBackModel } from './inspections.js';
 import { calendarOverrideModel } from './calendar-overrides.js';
+import { idempotencyModel } from './idempotency.js';
 import { NoticeRepository } from './notices.js';
 import { notificationModel } from './notifications.js';
 import { rectificationModel } from './rectifications.js';
 import { sessionModel } from './sessions.js';
+import { taskListModel } from './task-lists.js';
+import { taskTemplateModel } from './task-templates.js';
 import { SettingsRepository } from './settings.js';
 import { unitModel } from './units.js';
 import { userSecurityModel } from './user-security.js';
@@ -15,7 +20,7 @@ import { webhookChannelModel, webhookDeliveryModel } from './webhooks.js';
 
 /** Registers every model on the connection, so that index creation and queries see all of them. */
 export function registerModels(connection: Connection): void {
-  [attachmentModel, calendarOverrideModel, inspectionModel, lookBackModel, notificationModel, rectificationModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
+  [assignmentModel, taskListModel, campaignModel, taskTemplateModel, attachmentModel, calendarOverrideModel, idempotencyModel, inspectionModel, lookBackModel, notificationModel, rectificationModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
     (register) => register(connection),
   );
   new NoticeRepository(connection);

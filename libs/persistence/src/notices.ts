@@ -36,6 +36,9 @@ const noticeSchema = new Schema<NoticeRecord>(
 // Serves: a unit's notices by date (evaluation: e.g. two yellow notices in a quarter), and the notice list of an item.
 noticeSchema.index({ unitId: 1, issuedAt: 1 });
 noticeSchema.index({ itemId: 1, issuedAt: 1 });
+// Serves: no formal number twice. FerretDB v1's findAndModify is not atomic, so two concurrent `$inc`s of a counter
+// can answer the same seq; this index refuses the second notice, which then takes the next number.
+noticeSchema.index({ number: 1 }, { unique: true });
 
 const counterSchema = new Schema<CounterRecord>(
   { _id: { type: String, required: true }, seq: { type: Number, required: true } },
@@ -61,16 +64,19 @@ export class NoticeRepository {
    * the first number. Numbers run per year (Asia/Shanghai) and colour.
    */
   async record(notice: Omit<NoticeRecord, 'number'>): Promise<string> {
-    const existing = await this.notices.findById(notice._id).lean<NoticeRecord>().exec();
-    if (existing) return existing.number;
     const year = Number(new Date(notice.issuedAt.getTime() + 8 * 3600 * 1000).toISOString().slice(0, 4));
-    const number = noticeNumber(year, notice.colour, await this.nextSeq(`notice:${year}:${notice.colour}`));
-    try {
-      await this.notices.create({ ...notice, number });
-      return number;
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      return (await this.notices.findById(notice._id).lean<NoticeRecord>().exec())!.number;
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.notices.findById(notice._id).lean<NoticeRecord>().exec();
+      if (existing) return existing.number;
+      const number = noticeNumber(year, notice.colour, await this.nextSeq(`notice:${year}:${notice.colour}`));
+      try {
+        await this.notices.create({ ...notice, number });
+        return number;
+      } catch (error) {
+        // Either this notice was recorded meanwhile (its `_id`: answered above on the next turn) or the number
+        // was taken by a concurrent counter read (`number`: the next turn takes a new one).
+        if (!isDuplicateKey(error) || attempt >= 20) throw error;
+      }
     }
   }
 

@@ -30,13 +30,21 @@ const rectificationSchema = new Schema<RectificationRecord>(
     lagging: { type: Boolean, required: true },
     escalationLevel: { type: Number, required: true },
     escalationOpen: { type: Boolean, required: true },
+    // Declared so the inbox may filter on `registeredBy.userId` (strictQuery); kept as the state has it.
+    registeredBy: { type: Schema.Types.Mixed },
+    // Declared so a campaign's items can be found by `campaign.id` (strictQuery).
+    campaign: { id: String, subActionId: String, checkId: String },
   },
   { collection: 'rectifications', versionKey: false, strict: false },
 );
 // Serves: the inbox — open items a unit (or one above it) may see, ordered by due date, keyset-paged.
 rectificationSchema.index({ unitScope: 1, status: 1, due: 1, _id: 1 });
+// Serves: a campaign's items (progress, summary).
+rectificationSchema.index({ 'campaign.id': 1, _id: 1 });
 // Serves: the office's all-units views ordered by due date.
 rectificationSchema.index({ status: 1, due: 1, _id: 1 });
+// Serves: the inbox's 我发起的 — items a user registered, ordered by due date.
+rectificationSchema.index({ 'registeredBy.userId': 1, status: 1, due: 1, _id: 1 });
 // Serves: the escalation queue — items waiting for the office (level 1) or the leader (level 2), longest waiting first.
 rectificationSchema.index({ escalationOpen: 1, escalationLevel: 1, 'escalation.since': 1, _id: 1 });
 
@@ -52,6 +60,8 @@ export interface InboxQuery {
   readonly unitId?: string;
   readonly statuses?: readonly Status[];
   readonly light?: Light;
+  /** Only items this user registered (我发起的). */
+  readonly registeredBy?: string;
   readonly now: Date;
   readonly limit: number;
   readonly after?: { readonly due: Date; readonly id: string };
@@ -95,11 +105,26 @@ export class RectificationReadModel {
     return this.items.findById(id).lean<RectificationRecord>().exec();
   }
 
+  /** Every item a campaign found (its progress and summary). */
+  ofCampaign(campaignId: string): Promise<RectificationRecord[]> {
+    return this.items.find({ 'campaign.id': campaignId }).sort({ _id: 1 }).lean<RectificationRecord[]>().exec();
+  }
+
+  /** How many running items show each light now (the open-items gauge of the metrics). */
+  async countRunningByLight(now: Date): Promise<Record<Light, number>> {
+    const lights: Light[] = ['green', 'blue', 'yellow', 'red'];
+    const counts = await Promise.all(
+      lights.map((light) => this.items.countDocuments({ status: trusted({ $in: RUNNING_STATUSES }), ...lightFilter(light, now) }).exec()),
+    );
+    return Object.fromEntries(lights.map((light, i) => [light, counts[i]!])) as Record<Light, number>;
+  }
+
   async inbox(query: InboxQuery): Promise<RectificationRecord[]> {
     // A light exists only while the deadline runs (not for deferred items).
     const statuses = (query.statuses ?? OPEN_STATUSES).filter((s) => !query.light || RUNNING_STATUSES.includes(s));
     const filter: Record<string, unknown> = { status: trusted({ $in: statuses }) };
     if (query.unitId !== undefined) filter.unitScope = query.unitId;
+    if (query.registeredBy !== undefined) filter['registeredBy.userId'] = query.registeredBy;
     Object.assign(filter, lightFilter(query.light, query.now));
     if (query.after) {
       filter.$or = [

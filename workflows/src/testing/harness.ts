@@ -11,7 +11,7 @@ import {
   type NotificationRequest,
   type RectificationWorkflowInput,
 } from '@duban/contracts';
-import type { Actor, RectificationState, RegisterRectification } from '@duban/domain';
+import type { Actor, AssignmentState, RectificationState, RegisterRectification } from '@duban/domain';
 import '../../../test/src/setup/provided.js';
 import { quietTemporalLogs } from '../../../test/src/setup/quiet-temporal.js';
 import type { rectificationWorkflow } from '../rectification.workflow.js';
@@ -23,6 +23,7 @@ export const leader: Actor = { userId: 'u-leader', name: '李组长', unitId: 'c
 /** What the workflow asked its activities to do, in order: recording functions stand in for the activities. */
 export interface Recorded {
   readonly projections: RectificationState[];
+  readonly assignments: AssignmentState[];
   readonly notices: NoticeRecordInput[];
   readonly notifications: NotificationRequest[];
 }
@@ -46,6 +47,8 @@ export async function startHarness(options: {
   taskQueue: string;
   startAt?: string;
   calendarOverrides?: { _id: string; working: boolean; name: string }[];
+  /** More activities (or replacements), given the client the test uses, e.g. the task-list fan-out. */
+  activities?: (client: Client) => Record<string, (...args: never[]) => Promise<unknown>>;
 }): Promise<Harness> {
   quietTemporalLogs();
   if (options.startAt) process.env.DUBAN_TEST_SERVER_START = options.startAt;
@@ -54,7 +57,8 @@ export async function startHarness(options: {
   });
   delete process.env.DUBAN_TEST_SERVER_START;
 
-  const recorded: Recorded = { projections: [], notices: [], notifications: [] };
+  const recorded: Recorded = { projections: [], assignments: [], notices: [], notifications: [] };
+  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
   const overrides = options.calendarOverrides ?? [];
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -72,12 +76,15 @@ export async function startHarness(options: {
         recorded.notifications.push(request);
         return { inApp: 1, deliveries: [] };
       },
+      projectAssignment: async (state: AssignmentState) => {
+        recorded.assignments.push(state);
+      },
       shiftWorkingDays: (queries: { date: string; offset: number }[]) =>
         shiftWorkingDaysWith(async (from, to) => calendarFromOverrides(overrides, from, to), queries),
+      ...options.activities?.(client),
     },
   });
   const running = worker.run();
-  const client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default' });
 
   return {
     env,

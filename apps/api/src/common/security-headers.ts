@@ -8,7 +8,7 @@ import helmet, { type HelmetOptions } from 'helmet';
  * (npm start, tests) and behind a TLS proxy in production. HSTS is sent anyway — browsers ignore it over
  * HTTP and honour it once a TLS proxy is in front.
  */
-export function securityHeaders(docsPath: string): RequestHandler {
+export function securityHeaders(docsPath: string, apiPath = '/api'): RequestHandler {
   const shared: HelmetOptions = {
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
@@ -41,8 +41,31 @@ export function securityHeaders(docsPath: string): RequestHandler {
       },
     },
   });
+  // The web workbench (apps/web, served outside `apiPath`): only its own scripts; Ant Design writes its CSS-in-JS
+  // as <style> elements and style attributes, so styles (and nothing else) may be inline. Images may be data:/blob:
+  // (icons, photo previews before upload).
+  const web = helmet({
+    ...shared,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
+  const isUnder = (path: string, prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
   return (request, response, next) => {
-    const isDocs = request.path === docsPath || request.path.startsWith(`${docsPath}/`);
-    (isDocs ? docs : api)(request, response, next);
+    const policy = isUnder(request.path, docsPath) ? docs : isUnder(request.path, apiPath) ? api : web;
+    policy(request, response, next);
   };
 }

@@ -31,6 +31,20 @@ export class HealthController {
     return { status: ok ? 'ok' : 'degraded', temporal, database };
   }
 
+  @Public()
+  @Get('live')
+  @ApiOperation({ summary: '存活检查：API 进程在运行（不检查依赖）' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Public()
+  @Get('ready')
+  @ApiOperation({ summary: '就绪检查：Temporal 与数据库均可达时 200，否则 503（负载均衡据此摘除实例）' })
+  ready(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+    return this.check(response);
+  }
+
   private async temporalReachable(): Promise<boolean> {
     try {
       await this.temporal.connection.withDeadline(Date.now() + 2_000, () => this.temporal.workflowService.getSystemInfo({}));

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
-import { hasRole, LIGHT_LABELS, light, NOTICE_LABELS, shanghaiDate, STATUS_LABELS, type Actor, type Light, type NoticeColour, type Status } from '@duban/domain';
+import { hasRole, LIGHT_LABELS, light, NOTICE_LABELS, shanghaiDate, STATUS_LABELS, STATUSES, type Actor, type Light, type NoticeColour, type Status } from '@duban/domain';
 import { RectificationReadModel } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { decodeCursor, encodeCursor, isInstant } from '../common/paging.js';
@@ -46,7 +46,8 @@ export class InboxController {
     const limit = query.limit ?? 20;
     const records = await this.items.inbox({
       unitId: this.scopeFor(actor, query.unitId),
-      ...(query.status ? { statuses: [query.status] } : {}),
+      ...(query.status ? { statuses: [query.status] } : query.mine === 'true' ? { statuses: STATUSES } : {}),
+      ...(query.mine === 'true' ? { registeredBy: actor.userId } : {}),
       ...(query.light ? { light: query.light } : {}),
       ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
       now,

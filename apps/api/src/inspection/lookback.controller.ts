@@ -1,7 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, StreamableFile, UploadedFile, UseGuards, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { shanghaiDate } from '@duban/domain';
+import { XLSX_TYPE, streamSheet, xlsxDisposition } from '../report/xlsx.js';
 import type { Actor } from '@duban/domain';
-import type { LookBackRecord } from '@duban/persistence';
+import type { Connection } from 'mongoose';
+import { UnitRepository, type LookBackRecord } from '@duban/persistence';
+import { DATABASE } from '../infrastructure/tokens.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { LookBackEvidenceGuard } from './evidence-upload.guard.js';
 import { AttachmentUploadInterceptor, missingFileError, type StagedUpload } from '../attachment/attachment-upload.interceptor.js';
@@ -23,7 +27,13 @@ function toLookBackView(record: LookBackRecord) {
 @Roles('inspector', 'office')
 @Controller('lookbacks')
 export class LookBackController {
-  constructor(@Inject(LookBacks) private readonly lookBacks: LookBacks) {}
+  private readonly units: UnitRepository;
+  constructor(
+    @Inject(LookBacks) private readonly lookBacks: LookBacks,
+    @Inject(DATABASE) database: Connection,
+  ) {
+    this.units = new UnitRepository(database);
+  }
 
   @Get('evaluation')
   @Roles('office', 'leader')
@@ -48,6 +58,36 @@ export class LookBackController {
   @ApiOperation({ summary: '回头看详情（筛选条件、比例、种子、各单位抽取结果与复核情况）' })
   async get(@Id() id: string, @CurrentActor() actor: Actor) {
     return toLookBackView(await this.lookBacks.get(id, actor));
+  }
+
+  @Get(':id/ledger')
+  @Header('Cache-Control', 'private, no-store')
+  @ApiProduces(XLSX_TYPE)
+  @ApiOperation({ summary: '导出回头看台账（XLSX：抽取的问题、责任单位、复核结果）' })
+  async ledger(@Id() id: string, @CurrentActor() actor: Actor): Promise<StreamableFile> {
+    const lookBack = await this.lookBacks.get(id, actor);
+    const names = new Map((await this.units.findMany([...new Set(lookBack.entries.map((e) => e.unitId))])).map((u) => [u._id, u.name]));
+    const outcome = { pending: '待复核', passed: '通过（已核验）', failed: '未通过（重新打开）' } as const;
+    async function* rows() {
+      let n = 0;
+      for (const e of lookBack.entries) {
+        yield [++n, e.title, names.get(e.unitId) ?? e.unitId, outcome[e.outcome], e.note ?? '', e.checkedBy?.name ?? '', e.checkedAt ? shanghaiDate(e.checkedAt) : '', e.evidenceAttachmentIds.length];
+      }
+    }
+    const columns = [
+      { header: '序号', width: 6 },
+      { header: '问题', width: 40 },
+      { header: '责任单位', width: 16 },
+      { header: '复核结果', width: 18 },
+      { header: '复核说明', width: 40 },
+      { header: '复核人', width: 12 },
+      { header: '复核时间', width: 12 },
+      { header: '佐证材料（份）', width: 14 },
+    ];
+    return new StreamableFile(streamSheet(`回头看 种子${lookBack.seed}`.slice(0, 31), columns, rows()), {
+      type: XLSX_TYPE,
+      disposition: xlsxDisposition('lookback', `回头看台账-${shanghaiDate(lookBack.startedAt)}`),
+    });
   }
 
   @Post(':id/items/:itemId/evidence')

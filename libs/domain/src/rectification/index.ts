@@ -1,7 +1,6 @@
 export * from './vocabulary.js';
 export * from './policy.js';
 export * from './state.js';
-export * from './effects.js';
 export * from './lifecycle.js';
 export * from './schedule.js';
 export * from './timers.js';

@@ -1,45 +1,31 @@
 import { actsForUnit, hasRole, type Actor } from '../actor.js';
-import { accept, refuse, violation, type Decision } from '../errors.js';
+import type { Decision } from '../errors.js';
 import { endOfShanghaiDay, isCalendarDate, shanghaiDate } from '../time.js';
-import type { Effect } from './effects.js';
-import { selectPolicy, type SupervisionPolicy } from './policy.js';
+import type { Effect } from '../supervision/effects.js';
+import type { SupervisionPolicy } from '../supervision/policy.js';
+import { actorRef, type Report } from '../supervision/records.js';
+import { allowedSteps, decideStep, type RuleTable, type StepContext, type StepOutcome } from '../supervision/rule-table.js';
 import {
-  actorRef,
+  WHO_HANDLES_ESCALATION,
+  awaitsEscalationHandling,
+  escalationHandlingProblem,
+  handleEscalation,
+  mayHandleEscalation,
+  resetEscalation,
+} from '../supervision/escalation.js';
+import { selectPolicy } from './policy.js';
+import {
   type RectificationAction,
   type RectificationCommand,
   type RectificationState,
   type RegisterRectification,
-  type Report,
   type TimelineEntry,
 } from './state.js';
 import { OPEN_STATUSES, RUNNING_STATUSES, STATUS_LABELS, type Status } from './vocabulary.js';
 
-type CommandOf<A extends RectificationAction> = Extract<RectificationCommand, { type: A }>;
 
-/** What a step changes: new fields, the timeline note and evidence, side effects to carry out. */
-interface Outcome {
-  readonly changes: Partial<RectificationState> & { readonly status: Status };
-  readonly note?: string;
-  readonly effects?: readonly Effect[];
-}
-
-interface Context {
-  readonly actor: Actor;
-  /** The instant of the step, ISO. */
-  readonly at: string;
-  /** The Shanghai date of the step. */
-  readonly today: string;
-}
-
-interface Rule<A extends RectificationAction> {
-  /** Statuses the step may start from. */
-  readonly from: readonly Status[] | ((state: RectificationState) => boolean);
-  readonly permitted: (actor: Actor, state: RectificationState) => boolean;
-  readonly whoMay: string;
-  /** A reason to refuse the command's content (zh-CN), or null. */
-  readonly check?: (state: RectificationState, command: CommandOf<A>, context: Context) => string | null;
-  readonly apply: (state: RectificationState, command: CommandOf<A>, context: Context) => Outcome;
-}
+type Outcome = StepOutcome<RectificationState, Status>;
+type Context = StepContext;
 
 const isLead = (actor: Actor, state: RectificationState) => actsForUnit(actor, state.leadUnitId);
 const isCoUnit = (actor: Actor, state: RectificationState) => state.coUnitIds.some((unitId) => actsForUnit(actor, unitId));
@@ -91,7 +77,7 @@ function afterReturn(state: RectificationState, reason: string): Pick<Outcome, '
   return { returns, effects };
 }
 
-const RULES: { readonly [A in RectificationAction]: Rule<A> } = {
+const RULES: RuleTable<RectificationState, RectificationCommand, Status> = {
   sign: {
     from: ['assigned'],
     permitted: isLead,
@@ -297,7 +283,7 @@ const RULES: { readonly [A in RectificationAction]: Rule<A> } = {
         verification: null,
         missedProgress: false,
         dueAt: endOfShanghaiDay(c.newDueDate),
-        escalation: { level: 0, since: null, accountability: state.escalation.accountability, handled: null },
+        escalation: resetEscalation(state),
         lastProgress: null,
         plan: state.plan && { ...state.plan, approvedAt: at },
       },
@@ -308,40 +294,17 @@ const RULES: { readonly [A in RectificationAction]: Rule<A> } = {
     }),
   },
   handleEscalation: {
-    from: (state) => state.escalation.level > 0 && state.escalation.handled === null && RUNNING_STATUSES.includes(state.status),
-    permitted: (actor, state) => (state.escalation.level === 2 ? hasRole(actor, 'leader', 'office') : isOffice(actor)),
-    whoMay: '一级升级由领导小组办公室处理，二级升级由分管领导或办公室处理',
-    check: (_s, c, { today }) =>
-      firstProblem(blank('处理意见', c.note), c.action === 'extend' ? futureDate('新的整改时限', c.newDueDate, today) : null),
+    from: (state) => awaitsEscalationHandling(state, RUNNING_STATUSES.includes(state.status)),
+    permitted: mayHandleEscalation,
+    whoMay: WHO_HANDLES_ESCALATION,
+    check: (_s, c, { today }) => escalationHandlingProblem(c, today),
     apply: (state, c, context) => {
-      const handled = { action: c.action, at: context.at, by: actorRef(context.actor), note: c.note.trim() };
-      const label = { urge: '催办', interview: '约谈', extend: `延期至 ${c.newDueDate}` }[c.action];
-      const changes: Outcome['changes'] =
-        c.action === 'extend' && c.newDueDate
-          ? { status: state.status, dueAt: endOfShanghaiDay(c.newDueDate), escalation: { ...resetEscalation(state), handled } }
-          : { status: state.status, escalation: { ...state.escalation, handled } };
-      return {
-        changes,
-        note: `${label}：${c.note.trim()}`,
-        effects: [
-          {
-            kind: 'notify',
-            key: `escalationHandled:${context.at}`,
-            unitId: state.leadUnitId,
-            audience: c.action === 'interview' ? ['unit_leaders'] : ['handlers', 'unit_leaders'],
-            level: 'red',
-            title: `“${state.title}”${label}`,
-            body: c.note.trim(),
-          },
-        ],
-      };
+      const { changes, note, effects } = handleEscalation(state, c, context);
+      return { changes: { status: state.status, ...changes }, note, effects };
     },
   },
 };
 
-function resetEscalation(state: RectificationState): RectificationState['escalation'] {
-  return { level: 0, since: null, accountability: state.escalation.accountability, handled: null };
-}
 
 export interface RegistrationOptions {
   readonly policy?: SupervisionPolicy;
@@ -388,45 +351,12 @@ export interface Decided {
 
 /** Decides whether `actor` may apply `command` now and, if so, what the item becomes and what must happen. */
 export function decide(state: RectificationState, command: RectificationCommand, actor: Actor, at: string): Decision<Decided> {
-  const rule = RULES[command.type] as Rule<typeof command.type>;
-  if (!allowedFrom(rule, state)) {
-    return refuse(
-      violation('invalid_state', `当前状态为“${stateLabel(state)}”，不能${ACTION_VERBS[command.type]}`, { status: state.status, action: command.type }),
-    );
-  }
-  if (!rule.permitted(actor, state)) return refuse(violation('not_permitted', rule.whoMay, { action: command.type }));
-  const context: Context = { actor, at, today: shanghaiDate(at) };
-  const problem = rule.check?.(state, command as never, context);
-  if (problem) return refuse(violation('invalid_input', problem, { action: command.type }));
-
-  const outcome = rule.apply(state, command as never, context);
-  const evidence = 'evidence' in command ? command.evidence : undefined;
-  const entry: TimelineEntry = {
-    seq: state.timeline.length + 1,
-    at,
-    action: command.type,
-    actor: actorRef(actor),
-    fromStatus: state.status,
-    toStatus: outcome.changes.status,
-    ...(outcome.note ? { note: outcome.note } : {}),
-    ...(evidence && evidence.length > 0 ? { evidence } : {}),
-  };
-  return accept({
-    state: { ...state, ...outcome.changes, version: state.version + 1, timeline: [...state.timeline, entry] },
-    effects: outcome.effects ?? [],
-  });
+  return decideStep(RULES, state, command, actor, at, (s, action) => `当前状态为“${stateLabel(s)}”，不能${ACTION_VERBS[action]}`);
 }
 
 /** The steps `actor` may take now: the API returns them so the UI shows only those. */
 export function allowedActions(state: RectificationState, actor: Actor): RectificationAction[] {
-  return (Object.keys(RULES) as RectificationAction[]).filter((action) => {
-    const rule = RULES[action] as Rule<RectificationAction>;
-    return allowedFrom(rule, state) && rule.permitted(actor, state);
-  });
-}
-
-function allowedFrom(rule: Rule<RectificationAction>, state: RectificationState): boolean {
-  return typeof rule.from === 'function' ? rule.from(state) : rule.from.includes(state.status);
+  return allowedSteps(RULES, state, actor);
 }
 
 function stateLabel(state: RectificationState): string {

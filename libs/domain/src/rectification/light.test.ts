@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { light } from './light.js';
-import { STANDARD_POLICY } from './policy.js';
+import { STANDARD_POLICY } from '../supervision/policy.js';
 
 const base = {
   status: 'rectifying' as const,

@@ -1,3 +1,4 @@
+import { deadlineLight } from '../supervision/deadline.js';
 import type { RectificationState } from './state.js';
 import { RUNNING_STATUSES } from './vocabulary.js';
 
@@ -15,9 +16,5 @@ export const isLagging = (state: Pick<RectificationState, 'missedProgress' | 're
 
 export function light(state: LightInputs, now: Date): Light | null {
   if (!RUNNING_STATUSES.includes(state.status)) return null;
-  const t = now.getTime();
-  if (t > Date.parse(state.dueAt)) return 'red';
-  if (isLagging(state)) return 'yellow';
-  if (state.schedule.blueAt && t >= Date.parse(state.schedule.blueAt)) return 'blue';
-  return 'green';
+  return deadlineLight(state.dueAt, state.schedule.blueAt, isLagging(state), now);
 }

@@ -1,22 +1,6 @@
-import type { Actor } from '../actor.js';
-import type { SupervisionPolicy } from './policy.js';
+import type { SupervisionPolicy } from '../supervision/policy.js';
+import type { ActorRef, Escalation, EscalationAction, EvidenceRef, Notice, Report } from '../supervision/records.js';
 import type { Category, Severity, Source, Status } from './vocabulary.js';
-
-export interface ActorRef {
-  readonly userId: string;
-  readonly name: string;
-  readonly unitId: string;
-}
-
-export const actorRef = (actor: Actor): ActorRef => ({ userId: actor.userId, name: actor.name, unitId: actor.unitId });
-
-/** An attachment as the item's state keeps it: enough to list and verify it, not the bytes. */
-export interface EvidenceRef {
-  readonly id: string;
-  readonly filename: string;
-  readonly sha256: string;
-  readonly size: number;
-}
 
 export type TimelineAction = RectificationAction | 'register' | TimerKind;
 
@@ -49,6 +33,15 @@ export interface RegisterRectification {
   readonly verifierUnitId?: string | null;
   /** Months between progress reports while rectifying; defaults to the policy's. 0: none required. */
   readonly progressEveryMonths?: number;
+  /** Set on items found in a special campaign (专项行动): which campaign, sub-action and check found it. */
+  readonly campaign?: CampaignRef;
+}
+
+export interface CampaignRef {
+  readonly id: string;
+  readonly subActionId: string | null;
+  /** The check (or 举一反三 spread) the finding answers. */
+  readonly checkId: string;
 }
 
 export interface Plan {
@@ -60,13 +53,6 @@ export interface Plan {
   readonly submittedAt: string;
   readonly submittedBy: ActorRef;
   readonly approvedAt: string | null;
-}
-
-export interface Report {
-  readonly summary: string;
-  readonly evidence: readonly EvidenceRef[];
-  readonly at: string;
-  readonly by: ActorRef;
 }
 
 export interface ExtensionRequest {
@@ -86,30 +72,6 @@ export interface Deferral {
   /** Where the item resumes. */
   readonly resumeStatus: Status;
 }
-
-export type NoticeColour = 'blue' | 'yellow' | 'red';
-
-/** A three-colour supervision notice (蓝/黄/红督办单), a formal record sent to the unit and its leader. */
-export interface Notice {
-  /** Business key, unique per item: the same notice is never issued twice. */
-  readonly key: string;
-  readonly colour: NoticeColour;
-  readonly reason: string;
-  readonly issuedAt: string;
-  /** Formal number, e.g. 督办〔2026〕红字第3号; filled in when the notice is recorded. */
-  readonly number: string | null;
-}
-
-export interface Escalation {
-  readonly level: 0 | 1 | 2;
-  readonly since: string | null;
-  /** Level-2 items are flagged as accountability leads (问责线索). */
-  readonly accountability: boolean;
-  /** The office's (or leader's) latest action on the current level; null while it waits in the queue. */
-  readonly handled: { readonly action: EscalationAction; readonly at: string; readonly by: ActorRef; readonly note: string } | null;
-}
-
-export type EscalationAction = 'urge' | 'interview' | 'extend';
 
 /**
  * Absolute instants derived from the item's anchors, its policy and the working-day calendar.

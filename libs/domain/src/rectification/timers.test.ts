@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../actor.js';
 import { decide, register } from './lifecycle.js';
-import { buildSchedule, scheduleShifts, shiftKey } from './schedule.js';
+import { shiftKey } from '../supervision/deadline.js';
+import { buildSchedule, scheduleShifts } from './schedule.js';
 import type { RectificationState } from './state.js';
 import { fire, nextTimer, pendingTimers } from './timers.js';
 

@@ -20,4 +20,9 @@ export class InboxQueryDto extends PageQueryDto {
   @IsString()
   @Matches(UNIT_ID_PATTERN)
   unitId?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: '只看本人登记交办的问题（我发起的），含已办结' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  mine?: 'true' | 'false';
 }

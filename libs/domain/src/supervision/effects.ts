@@ -1,4 +1,4 @@
-import type { NoticeColour } from './state.js';
+import type { NoticeColour } from './records.js';
 
 export type NotifyAudience = 'handlers' | 'unit_leaders' | 'office' | 'leaders';
 

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RectificationModule } from '../rectification/rectification.module.js';
+import { CampaignController } from './campaign.controller.js';
+import { Campaigns } from './campaigns.usecases.js';
+
+@Module({
+  imports: [RectificationModule],
+  controllers: [CampaignController],
+  providers: [Campaigns],
+  exports: [Campaigns],
+})
+export class CampaignModule {}

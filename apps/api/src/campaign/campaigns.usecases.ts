@@ -1,0 +1,179 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { CAMPAIGN_WORKFLOW, advanceCampaignPhaseUpdate, campaignWorkflowId, spreadCheckUpdate, type CampaignWorkflowInput } from '@duban/contracts';
+import {
+  actorRef,
+  assignmentLight,
+  campaignUnitIds,
+  defineCampaign,
+  campaignProgress,
+  endOfShanghaiDay,
+  hasRole,
+  light,
+  rectificationDueDate,
+  rectificationPhaseDone,
+  shanghaiDate,
+  type Actor,
+  type CampaignProgress,
+  type RectificationState,
+} from '@duban/domain';
+import { AssignmentReadModel, CampaignRepository, RectificationReadModel, UnitRepository, type CampaignRecord } from '@duban/persistence';
+import { ApiError } from '../common/api-error.js';
+import { toApiError } from '../rectification/temporal-errors.js';
+import { RegisterRectification } from '../rectification/usecases/register-rectification.usecase.js';
+import { API_SETTINGS, CLOCK, DATABASE, TEMPORAL_CLIENT, type ApiSettings, type Clock } from '../infrastructure/tokens.js';
+import type { CampaignDto, FindingDto, SpreadDto } from './campaign.dto.js';
+
+/** Special campaigns (专项行动): defined and run by the office; units record findings that become items. */
+@Injectable()
+export class Campaigns {
+  private readonly campaigns: CampaignRepository;
+  private readonly units: UnitRepository;
+  private readonly items: RectificationReadModel;
+  private readonly tasks: AssignmentReadModel;
+
+  constructor(
+    @Inject(DATABASE) database: Connection,
+    @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
+    @Inject(API_SETTINGS) private readonly settings: ApiSettings,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RegisterRectification) private readonly registration: RegisterRectification,
+  ) {
+    this.campaigns = new CampaignRepository(database);
+    this.units = new UnitRepository(database);
+    this.items = new RectificationReadModel(database);
+    this.tasks = new AssignmentReadModel(database);
+  }
+
+  async create(body: CampaignDto, actor: Actor): Promise<CampaignRecord> {
+    const defined = defineCampaign(body);
+    if (!defined.ok) throw ApiError.badInput(defined.field, `${defined.field}: ${defined.message}`);
+    const definition = defined.value;
+    await this.checkUnits(campaignUnitIds(definition));
+    const record: CampaignRecord = {
+      _id: `CP-${randomUUID().slice(0, 8)}`,
+      ...definition,
+      issuingUnitId: actor.unitId,
+      status: 'draft',
+      phaseIndex: 0,
+      phaseLog: [],
+      spreads: [],
+      createdAt: this.clock.now().toISOString(),
+      createdBy: actorRef(actor),
+    };
+    await this.campaigns.insert(record);
+    return record;
+  }
+
+  list(): Promise<CampaignRecord[]> {
+    return this.campaigns.list(50);
+  }
+
+  async get(id: string): Promise<CampaignRecord> {
+    const campaign = /^CP-[0-9a-f]{8}$/.test(id) ? await this.campaigns.findById(id) : null;
+    if (!campaign) throw ApiError.notFound('专项行动');
+    return campaign;
+  }
+
+  async start(id: string, actor: Actor): Promise<CampaignRecord> {
+    await this.get(id);
+    const running = await this.campaigns.markRunning(id);
+    if (!running) throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '专项行动已启动');
+    const input: CampaignWorkflowInput = { campaignId: id, startedBy: actor };
+    try {
+      await this.temporal.workflow.start(CAMPAIGN_WORKFLOW, {
+        workflowId: campaignWorkflowId(id),
+        taskQueue: this.settings.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '专项行动已启动');
+      throw error;
+    }
+    return running;
+  }
+
+  async advance(id: string, actor: Actor): Promise<void> {
+    await this.running(id);
+    try {
+      await this.temporal.workflow.getHandle(campaignWorkflowId(id)).executeUpdate(advanceCampaignPhaseUpdate, { args: [{ actor }] });
+    } catch (error) {
+      throw toApiError(error);
+    }
+  }
+
+  /** 举一反三: the same check to every unit of a kind. Returns how many units it reached. */
+  async spread(id: string, body: SpreadDto, actor: Actor): Promise<{ spreadId: string; units: number }> {
+    await this.running(id);
+    if (body.dueDate < shanghaiDate(this.clock.now())) throw ApiError.badInput('dueDate', 'dueDate: 回复时限不能早于今天');
+    const spreadId = `spread-${randomUUID().slice(0, 8)}`;
+    try {
+      const units = await this.temporal.workflow
+        .getHandle(campaignWorkflowId(id))
+        .executeUpdate(spreadCheckUpdate, { args: [{ actor, spreadId, text: body.text.trim(), unitKind: body.unitKind, dueDate: body.dueDate }] });
+      return { spreadId, units };
+    } catch (error) {
+      throw toApiError(error);
+    }
+  }
+
+  /** A unit's finding in answer to a check: a rectification item of its own, due at the end of the rectification phase. */
+  async recordFinding(id: string, body: FindingDto, actor: Actor): Promise<RectificationState> {
+    const campaign = await this.running(id);
+    if (!hasRole(actor, 'unit', 'unit_leader')) throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', '只有责任单位可以填报排查发现的问题');
+    if (body.checkId !== 'check' && !campaign.spreads.some((s) => s.id === body.checkId)) throw ApiError.badInput('checkId', 'checkId: 没有这项排查');
+    if (body.subAction !== undefined && !campaign.subActions[body.subAction]) throw ApiError.badInput('subAction', 'subAction: 子行动不存在');
+    const dueDate = rectificationDueDate(campaign);
+    return this.registration.start(
+      {
+        id: randomUUID(),
+        title: body.title.trim(),
+        description: body.description.trim(),
+        source: 'self_inspection',
+        category: body.category,
+        severity: body.severity ?? 'general',
+        leadUnitId: actor.unitId,
+        coUnitIds: [],
+        dueAt: endOfShanghaiDay(dueDate),
+        verifierUnitId: null,
+        campaign: { id, subActionId: body.subAction !== undefined ? campaign.subActions[body.subAction]!.id : null, checkId: body.checkId },
+      },
+      actor,
+    );
+  }
+
+  async progress(id: string): Promise<CampaignProgress & { rectificationPhaseDone: boolean }> {
+    const campaign = await this.get(id);
+    const now = this.clock.now();
+    const items = await this.items.ofCampaign(id);
+    const tasks = await this.tasks.ofList(id);
+    const progress = campaignProgress(
+      campaign,
+      items.map((s) => ({ id: s.id, title: s.title, leadUnitId: s.leadUnitId, subActionId: s.campaign?.subActionId ?? null, status: s.status, dueAt: s.dueAt, light: light(s, now) })),
+      tasks.map((t) => ({ id: t.id, leadUnitId: t.leadUnitId, status: t.status, dueAt: t.dueAt, light: assignmentLight(t, now) })),
+    );
+    return { ...progress, rectificationPhaseDone: rectificationPhaseDone(items) };
+  }
+
+  /** Unit names by id (for documents). */
+  async unitNames(): Promise<Map<string, string>> {
+    return new Map((await this.units.list()).map((u) => [u._id, u.name]));
+  }
+
+  private async running(id: string): Promise<CampaignRecord> {
+    const campaign = await this.get(id);
+    if (campaign.status !== 'running') throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', campaign.status === 'draft' ? '专项行动尚未启动' : '专项行动已结束');
+    return campaign;
+  }
+
+  private async checkUnits(ids: readonly string[]): Promise<void> {
+    const wanted = [...new Set(ids)];
+    const known = new Set((await this.units.findMany(wanted)).map((u) => u._id));
+    const unknown = wanted.filter((u) => !known.has(u));
+    if (unknown.length > 0) throw ApiError.badInput('units', `units: 单位不存在：${unknown.join('、')}`);
+  }
+}

@@ -1,0 +1,237 @@
+// `npm run bench` (tools/bench.mjs builds first): every benchmark of issue #11 against its baseline, on the
+// embedded servers (Temporal dev server on a SQLite file + FerretDB) or on TEMPORAL_ADDRESS / MONGO_URL.
+// API and worker run from dist as their own processes. Results: bench/results/latest.{json,md}.
+import { bundleWorkflows } from '@duban/worker';
+import { Client, Connection as TemporalConnection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { TASK_QUEUE } from '@duban/contracts';
+import { openDatabase } from '@duban/persistence';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain ESM helper without types
+import { freePort, startFerretDb, startTemporalDev, versions } from '../../tools/lib/servers.mjs';
+import { startDistApi, startDistWorker, type RunningProcess } from './dist-stack.js';
+import { benchExport } from './export.js';
+import { benchFanOut, publishTaskList, registerItems, type FanOut } from './fanout.js';
+import { benchReplay, workerFootprint } from './footprint.js';
+import { benchInbox } from './inbox.js';
+import { BENCH_PASSWORD, benchOrg, leadUnits } from './org.js';
+import { renderMarkdown, type BenchResults } from './report.js';
+import { EXPORT_UNIT, seedReadModel } from './seed.js';
+import { sleep } from './stats.js';
+import { login, type BenchTarget } from './target.js';
+import { benchTimerLateness } from './timers.js';
+import { startPostgresTemporal } from './postgres.js';
+
+const env = process.env;
+const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
+// Defaults fit ~25 minutes on the 2-core development machine (see README, Benchmarks): the issue's sizes
+// (10,000 fan-out, 5,000 timers, 1,000,000 inbox items) are far beyond what the dev server and FerretDB v1
+// do there in that time. Raise them with BENCH_* for a bigger machine or MongoDB.
+const sizes = {
+  fanOut: num('BENCH_FANOUT_N', 200),
+  concurrency: num('BENCH_CONCURRENCY', 50),
+  timers: num('BENCH_TIMER_N', 200),
+  inboxItems: num('BENCH_INBOX_ITEMS', 10_000),
+  exportItems: num('BENCH_EXPORT_ITEMS', 100_000),
+  seedBudgetSeconds: num('BENCH_SEED_BUDGET_S', 300),
+  loadSeconds: num('BENCH_LOAD_SECONDS', 30),
+  connections: num('BENCH_CONNECTIONS', 50),
+};
+const sections = new Set((env.BENCH_SECTIONS ?? 'fanout,tasklist,timers,footprint,pragmas,postgres,inbox,export').split(','));
+const PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+const resultsDir = env.BENCH_RESULTS_DIR ? `${env.BENCH_RESULTS_DIR.replace(/\/$/, '')}/` : fileURLToPath(new URL('../results/', import.meta.url));
+
+const say = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+/** Swappable "ours" of the fan-out: registering rectification items until the list publish exists. */
+function oursFanOut(org: ReturnType<typeof benchOrg>): FanOut {
+  return registerItems(leadUnits(org));
+}
+
+const SECTION_RESULT: Record<string, string> = { fanout: 'fanOut', tasklist: 'fanOutTaskList', pragmas: 'fanOutPragmas', postgres: 'fanOutPostgres' };
+
+/** Written after every section too, so a run cut short keeps what it measured. */
+function writeResults(results: BenchResults): void {
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.md'), renderMarkdown(results));
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const org = benchOrg();
+  const workDir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
+  const logDir = join(workDir, 'logs');
+  const stops: (() => Promise<void>)[] = [];
+  const results: BenchResults = {
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 1024 ** 3), node: process.version, platform: `${process.platform} ${process.arch}`, loadAverageAtStart: loadavg().map((l) => Math.round(l * 10) / 10) },
+    servers: { temporal: '', database: '' },
+    notes: [`sizes: ${JSON.stringify(sizes)}; free memory at start ${Math.round(freemem() / 1024 ** 3)} GiB`],
+  };
+  // BENCH_MERGE=1: add the sections run now to the latest results instead of replacing them.
+  const latest = join(resultsDir, 'latest.json');
+  if (env.BENCH_MERGE && existsSync(latest)) {
+    const previous = JSON.parse(readFileSync(latest, 'utf8')) as BenchResults;
+    Object.assign(results, { ...previous, notes: [...previous.notes, `merged: sections ${[...sections].join(',')} from a run at ${results.startedAt}`, ...results.notes] });
+  }
+  const section = async (name: string, run: () => Promise<void>) => {
+    if (!sections.has(name)) return;
+    say(`${name} …`);
+    const t0 = Date.now();
+    try {
+      await run();
+      say(`${name} done in ${Math.round((Date.now() - t0) / 1000)} s: ${JSON.stringify((results as unknown as Record<string, unknown>)[SECTION_RESULT[name] ?? name] ?? null)}`);
+      writeResults(results);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      say(`${name} FAILED: ${message}`);
+      results.notes.push(`${name} failed: ${message.split('\n')[0]}`);
+    }
+  };
+
+  try {
+    let temporalAddress = env.TEMPORAL_ADDRESS;
+    let mongoBase = env.MONGO_URL?.replace(/\/[^/]*$/, '/');
+    if (!temporalAddress) {
+      const port = await freePort();
+      stops.push((await startTemporalDev({ port, dbFile: join(workDir, 'temporal.db'), logFile: join(logDir, 'temporal.log') })).stop);
+      temporalAddress = `127.0.0.1:${port}`;
+      results.servers.temporal = `dev server (Temporal CLI ${versions.temporalCli}) on a SQLite file, default pragmas`;
+    } else results.servers.temporal = `given: ${temporalAddress}`;
+    if (!mongoBase) {
+      const port = await freePort();
+      stops.push((await startFerretDb({ port, dataDir: join(workDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') })).stop);
+      mongoBase = `mongodb://127.0.0.1:${port}/`;
+      results.servers.database = `FerretDB ${versions.ferretdb} on SQLite`;
+    } else results.servers.database = `given: ${mongoBase}`;
+
+    say('bundling workflows');
+    const bundleFile = join(workDir, 'workflow-bundle.js');
+    const workflowBundle = await bundleWorkflows({ fromSource: false });
+    writeFileSync(bundleFile, workflowBundle.code);
+
+    const mongoUrl = `${mongoBase}duban_bench`;
+    const worker = await startDistWorker({ temporalAddress, mongoUrl, workflowBundleFile: bundleFile, logDir });
+    stops.push(worker.stop);
+    const api = await startDistApi({ temporalAddress, mongoUrl, port: await freePort(), org, logDir });
+    stops.push(api.stop);
+    const database = await openDatabase({ url: mongoUrl });
+    stops.push(() => database.close());
+    const temporal = new Client({ connection: await TemporalConnection.connect({ address: temporalAddress }) });
+    stops.push(() => temporal.connection.close());
+    const target: BenchTarget = { apiUrl: api.url, apiPid: api.pid, workerPid: worker.pid, database, temporal, taskQueue: TASK_QUEUE };
+    say(`API ${api.url} (pid ${api.pid}), worker pid ${worker.pid}, Temporal ${temporalAddress}, ${mongoUrl}; logs in ${logDir}`);
+
+    const idle = await workerFootprint(target);
+    await section('fanout', async () => {
+      results.fanOut = await benchFanOut(target, temporalAddress, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) });
+    });
+    await section('tasklist', async () => {
+      // One item per 100 villages: n rounded up to whole items; next month's list (one list per month and database).
+      const n = Math.max(100, Math.ceil(sizes.fanOut / 100) * 100);
+      const next = new Date();
+      next.setUTCMonth(next.getUTCMonth() + 1, 1);
+      const month = next.toISOString().slice(0, 7);
+      results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', units: 100 }) });
+    });
+    await section('timers', async () => {
+      // Deadlines fill one whole minute, starting at the first minute boundary after the registration has time to finish.
+      const registrationMs = results.fanOut ? (sizes.timers / results.fanOut.ours.perSecond) * 1000 * 1.5 : sizes.timers * 20;
+      const dueFrom = new Date(Math.ceil((Date.now() + registrationMs + 15_000) / 60_000) * 60_000);
+      results.timers = await benchTimerLateness(target, { n: sizes.timers, leadUnits: leadUnits(org), dueFrom, windowMs: 60_000, concurrency: sizes.concurrency });
+    });
+    await section('footprint', async () => {
+      await sleep(2000);
+      const loaded = await workerFootprint(target);
+      const replay = await benchReplay(target, workflowBundle, { months: 24, repeats: 5, leadUnitId: 'dept-02' });
+      results.footprint = { idle, loaded, replay };
+      results.notes.push('Worker RSS: the worker keeps workflows in its sticky cache (Temporal default maxCachedWorkflows); open workflows beyond the cache are evicted and replayed on their next task.');
+    });
+    await section('pragmas', async () => {
+      const port = await freePort();
+      const server = await startTemporalDev({ port, dbFile: join(workDir, 'temporal-wal.db'), logFile: join(logDir, 'temporal-wal.log'), sqlitePragmas: PRAGMAS });
+      const address = `127.0.0.1:${port}`;
+      const url = `${mongoBase}duban_bench_wal`;
+      let walWorker: RunningProcess | undefined;
+      const walDatabase = await openDatabase({ url });
+      const walTemporal = new Client({ connection: await TemporalConnection.connect({ address }) });
+      try {
+        walWorker = await startDistWorker({ temporalAddress: address, mongoUrl: url, workflowBundleFile: bundleFile, logDir, name: 'worker-wal' });
+        const walTarget: BenchTarget = { ...target, workerPid: walWorker.pid, database: walDatabase, temporal: walTemporal };
+        results.fanOutPragmas = { pragmas: PRAGMAS, result: await benchFanOut(walTarget, address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) }) };
+      } finally {
+        await walWorker?.stop();
+        await walTemporal.connection.close();
+        await walDatabase.close();
+        await server.stop();
+      }
+    });
+    await section('postgres', async () => {
+      const pg = await startPostgresTemporal(workDir, logDir);
+      results.notes.push(...pg.notes);
+      if (!pg.running) return;
+      const url = `${mongoBase}duban_bench_pg`;
+      let pgWorker: RunningProcess | undefined;
+      const pgDatabase = await openDatabase({ url });
+      const pgTemporal = new Client({ connection: await TemporalConnection.connect({ address: pg.running.address }) });
+      try {
+        pgWorker = await startDistWorker({ temporalAddress: pg.running.address, mongoUrl: url, workflowBundleFile: bundleFile, logDir, name: 'worker-pg' });
+        const pgTarget: BenchTarget = { ...target, workerPid: pgWorker.pid, database: pgDatabase, temporal: pgTemporal };
+        results.fanOutPostgres = await benchFanOut(pgTarget, pg.running.address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) });
+      } finally {
+        await pgWorker?.stop();
+        await pgTemporal.connection.close();
+        await pgDatabase.close();
+        await pg.running.stop();
+      }
+    });
+    await section('inbox', async () => {
+      let last = 0;
+      const seed = await seedReadModel(database, org, {
+        total: sizes.inboxItems,
+        exportItems: 0,
+        budgetMs: sizes.seedBudgetSeconds * 1000,
+        onProgress: (n) => {
+          if (n - last >= 50_000) say(`seeded ${(last = n)}`);
+        },
+      });
+      results.seed = seed;
+      if (seed.note) results.notes.push(`Inbox: ${seed.note}; the inbox figures are at that size, not at ${sizes.inboxItems}.`);
+      const token = await login(api.url, 'town-01', BENCH_PASSWORD);
+      results.inbox = await benchInbox(api.url, database, { token, unitId: 'town-01', status: 'rectifying', limit: 20, pages: [1, 50], connections: sizes.connections, durationSeconds: sizes.loadSeconds, items: seed.seeded });
+    });
+    await section('export', async () => {
+      // The export unit's items come on top of the inbox's (FerretDB v1 scans the collection for the inbox query,
+      // so the inbox runs on the smaller collection first).
+      const seed = await seedReadModel(database, org, { total: sizes.exportItems, exportItems: sizes.exportItems, budgetMs: sizes.seedBudgetSeconds * 1000 });
+      results.exportSeed = seed;
+      if (seed.note) results.notes.push(`Export: ${seed.note}; the export covers that many items.`);
+      const token = await login(api.url, 'office', BENCH_PASSWORD);
+      const expectedRows = seed.seeded;
+      results.export = await benchExport(api.url, api.pid, database, { token, unitId: EXPORT_UNIT, expectedRows });
+    });
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    // Logs stay for a failed section; the servers' data goes.
+    for (const data of ['temporal.db', 'temporal-wal.db', 'ferretdb', 'postgres']) rmSync(join(workDir, data), { recursive: true, force: true });
+    say(`logs kept in ${logDir}`);
+  }
+  results.finishedAt = new Date().toISOString();
+  results.machine.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
+  writeResults(results);
+  say(`results in ${resultsDir}latest.{json,md}`);
+  process.stdout.write(`\n${renderMarkdown(results)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('[bench] failed:', error);
+    process.exit(1);
+  },
+);

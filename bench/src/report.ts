@@ -1,0 +1,88 @@
+import type { ExportResult } from './export.js';
+import type { FanOutResult } from './fanout.js';
+import type { ReplayResult, WorkerFootprint } from './footprint.js';
+import type { InboxResult } from './inbox.js';
+import type { SeedResult } from './seed.js';
+import type { TimerLatenessResult } from './timers.js';
+
+/** Everything one `npm run bench` measured; sections left out (or that failed) are absent and noted. */
+export interface BenchResults {
+  readonly startedAt: string;
+  finishedAt: string;
+  readonly machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string; loadAverageAtStart?: number[]; loadAverageAtEnd?: number[] };
+  readonly servers: { temporal: string; database: string };
+  fanOut?: FanOutResult;
+  fanOutTaskList?: FanOutResult;
+  fanOutPragmas?: { pragmas: string[]; result: FanOutResult };
+  fanOutPostgres?: FanOutResult;
+  timers?: TimerLatenessResult;
+  footprint?: { idle: WorkerFootprint; loaded: WorkerFootprint; replay?: ReplayResult };
+  seed?: SeedResult;
+  exportSeed?: SeedResult;
+  inbox?: InboxResult;
+  export?: ExportResult;
+  notes: string[];
+}
+
+const goal = (ok: boolean) => (ok ? '✅' : '❌');
+
+/** The markdown table of one run, figures beside their baselines and the goals of issue #11. */
+export function renderMarkdown(r: BenchResults): string {
+  const rows: string[][] = [];
+  if (r.fanOut) {
+    const f = r.fanOut;
+    rows.push([`Fan-out, ${f.n} workflows, ${f.concurrency} in flight`, `${f.ours.perSecond} items/s (${f.ours.seconds} s) — ${f.ours.name}`, `${f.raw.perSecond} wf/s (${f.raw.seconds} s) raw trivial workflows`, `${f.ratio}`, `≥ 0.5 ${goal(f.ratio >= 0.5)}`]);
+  }
+  if (r.fanOutTaskList) {
+    const f = r.fanOutTaskList;
+    rows.push([`Fan-out, monthly list of ${f.n} assignments`, `${f.ours.perSecond} assignments/s (${f.ours.seconds} s) — ${f.ours.name}`, `${f.raw.perSecond} wf/s (${f.raw.seconds} s) raw trivial workflows`, `${f.ratio}`, `≥ 0.5 ${goal(f.ratio >= 0.5)}`]);
+  }
+  if (r.fanOutPragmas) {
+    const { pragmas, result: p } = r.fanOutPragmas;
+    rows.push([`Fan-out, dev server with ${pragmas.map((x) => `\`${x}\``).join(' ')}`, `${p.ours.perSecond} items/s`, `${p.raw.perSecond} wf/s raw`, `${p.ratio}`, r.fanOut ? `ours ×${Math.round((p.ours.perSecond / r.fanOut.ours.perSecond) * 100) / 100}, raw ×${Math.round((p.raw.perSecond / r.fanOut.raw.perSecond) * 100) / 100} vs default pragmas` : '']);
+  }
+  if (r.fanOutPostgres) {
+    const p = r.fanOutPostgres;
+    rows.push([`Fan-out, full Temporal server on PostgreSQL`, `${p.ours.perSecond} items/s (${p.ours.seconds} s)`, `${p.raw.perSecond} wf/s (${p.raw.seconds} s) raw`, `${p.ratio}`, r.fanOut ? `ours ×${Math.round((p.ours.perSecond / r.fanOut.ours.perSecond) * 100) / 100}, raw ×${Math.round((p.raw.perSecond / r.fanOut.raw.perSecond) * 100) / 100} vs dev server` : '']);
+  }
+  if (r.inbox) {
+    for (const page of r.inbox.pages) {
+      rows.push([
+        `Inbox page ${page.page} (\`${page.query}\`), ${r.inbox.items.toLocaleString('en')} items, ${r.inbox.connections} connections × ${r.inbox.durationSeconds} s, unit user ${r.inbox.unitId}`,
+        `p50 ${page.api.p50Ms} ms, p99 ${page.api.p99Ms} ms, ${page.api.requestsPerSecond} req/s (${page.api.errors} errors)`,
+        `driver: p50 ${page.driver.p50Ms} ms, p99 ${page.driver.p99Ms} ms, ${page.driver.requestsPerSecond} req/s (${page.driver.errors} errors, ${page.driver.unfinished ?? 0} unfinished)`,
+        `p99 ×${page.p99Ratio}, req/s ×${page.throughputRatio}`,
+        `p99 ≤ 50 ms ${goal(page.api.p99Ms <= 50)}, ≤ 2× driver ${goal(page.p99Ratio <= 2)}`,
+      ]);
+    }
+    rows.push([`Inbox page ${r.inbox.pages.at(-1)!.page} vs page 1 (p99)`, `API ×${r.inbox.deepPageP99Ratio.api}`, `driver ×${r.inbox.deepPageP99Ratio.driver}`, '', '']);
+  }
+  if (r.timers) {
+    const t = r.timers;
+    rows.push([`Timer lateness, ${t.n} deadlines ${t.dueFrom.slice(11, 19)}–${t.dueTo.slice(11, 19)} UTC`, `p50 ${t.lateMs.p50} ms, p99 ${t.lateMs.p99} ms, max ${t.lateMs.max} ms (${t.redNotices} red notices)`, 'due instant', '', `p99 ≤ 2 s ${goal(t.lateMs.p99 <= 2000)}`]);
+  }
+  if (r.footprint) {
+    const { idle, loaded, replay } = r.footprint;
+    rows.push([`Worker RSS, ${loaded.openWorkflows} open workflows`, `${loaded.workerRssMiB} MiB`, `${idle.workerRssMiB} MiB idle (${idle.openWorkflows} open)`, '', `≤ 1024 MiB ${goal(loaded.workerRssMiB <= 1024)}`]);
+    if (replay) rows.push([`Replay of a two-year item (${replay.months} monthly reports, ${replay.events} events)`, `${replay.replayMs.median} ms median (first ${replay.replayMs.first} ms)`, `${replay.baseline.replayMs} ms for a ${replay.baseline.events}-event history`, '', '']);
+  }
+  if (r.export) {
+    const e = r.export;
+    rows.push([`Ledger export, ${e.expectedRows.toLocaleString('en')} items (${e.rows.toLocaleString('en')} rows, ${(e.bytes / 1024 / 1024).toFixed(1)} MiB XLSX)`, `${e.seconds} s, API RSS ${e.apiRssStartMiB} → peak ${e.apiRssPeakMiB} MiB`, `driver cursor alone: ${e.driver.seconds} s`, `×${Math.round((e.seconds / e.driver.seconds) * 10) / 10} time`, `API RSS +${Math.round(e.apiRssPeakMiB - e.apiRssStartMiB)} MiB (one size measured)`]);
+  }
+  for (const seed of [r.seed, r.exportSeed]) {
+    if (seed) rows.push([`Seeding the read model (insertMany, indexes in place)`, `${seed.seeded.toLocaleString('en')} items in ${seed.seconds} s (${seed.perSecond}/s)`, '', '', '']);
+  }
+  const m = r.machine;
+  return [
+    `# Benchmarks — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}${m.loadAverageAtStart ? `; load average (1/5/15 min) ${m.loadAverageAtStart.join(' / ')} at start, ${m.loadAverageAtEnd?.join(' / ') ?? '?'} at the end (the machine is shared)` : ''}. Temporal: ${r.servers.temporal}. Database: ${r.servers.database}.`,
+    '',
+    '| what | ours | baseline (same run) | ratio | goal |',
+    '|---|---|---|---|---|',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+    '',
+    ...(r.notes.length ? ['Notes:', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
+  ].join('\n');
+}

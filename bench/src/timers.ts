@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { RECTIFICATION_WORKFLOW, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
+import { benchItem } from './fanout.js';
+import { officeActor } from './org.js';
+import { distribution, inPool, sleep, type Distribution } from './stats.js';
+import type { BenchTarget } from './target.js';
+
+export interface TimerLatenessResult {
+  readonly n: number;
+  /** First and last deadline; all fall inside one window (a minute in the full run). */
+  readonly dueFrom: string;
+  readonly dueTo: string;
+  readonly registrationSeconds: number;
+  /** Items whose registration finished only after their deadline (their lateness is then meaningless). */
+  readonly registeredAfterDue: number;
+  readonly redNotices: number;
+  /** Red notice `issuedAt` minus the deadline, in ms. */
+  readonly lateMs: Distribution;
+}
+
+/**
+ * Starts `n` items whose deadlines are spread evenly over `windowMs` starting at `dueFrom` (the real clock),
+ * then waits for every red notice (the overdue timer) and measures how late each was issued.
+ */
+export async function benchTimerLateness(
+  target: BenchTarget,
+  options: { n: number; leadUnits: readonly string[]; dueFrom: Date; windowMs: number; concurrency: number; waitAfterMs?: number },
+): Promise<TimerLatenessResult> {
+  const { n, leadUnits, dueFrom, windowMs, concurrency } = options;
+  const dueOf = (i: number) => new Date(dueFrom.getTime() + Math.floor((i * windowMs) / n));
+  const started = performance.now();
+  const registered = await inPool(n, concurrency, async (i) => {
+    const item = benchItem(leadUnits[i % leadUnits.length]!, dueOf(i).toISOString(), randomUUID());
+    const input: RectificationWorkflowInput = { item, registeredBy: officeActor };
+    await target.temporal.workflow.start(RECTIFICATION_WORKFLOW, { workflowId: workflowIds.rectification(item.id), taskQueue: target.taskQueue, args: [input] });
+    return { id: item.id, due: dueOf(i).getTime(), startedAt: Date.now() };
+  });
+  const registrationSeconds = Math.round((performance.now() - started) / 10) / 100;
+
+  const notices = target.database.collection<{ _id: string; itemId: string; colour: string; issuedAt: Date }>('notices');
+  const ids = registered.map((r) => r.id);
+  const redCount = async () => {
+    let count = 0;
+    for (let i = 0; i < ids.length; i += 1000) count += await notices.countDocuments({ itemId: { $in: ids.slice(i, i + 1000) }, colour: 'red' });
+    return count;
+  };
+  const giveUpAt = dueFrom.getTime() + windowMs + (options.waitAfterMs ?? 180_000);
+  let red = await redCount();
+  while (red < n && Date.now() < giveUpAt) {
+    await sleep(1000);
+    red = await redCount();
+  }
+
+  const dueById = new Map(registered.map((r) => [r.id, r.due]));
+  const late: number[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    for (const notice of await notices.find({ itemId: { $in: ids.slice(i, i + 1000) }, colour: 'red' }).toArray()) {
+      late.push(notice.issuedAt.getTime() - dueById.get(notice.itemId)!);
+    }
+  }
+  return {
+    n,
+    dueFrom: dueOf(0).toISOString(),
+    dueTo: dueOf(n - 1).toISOString(),
+    registrationSeconds,
+    registeredAfterDue: registered.filter((r) => r.startedAt > r.due).length,
+    redNotices: red,
+    lateMs: distribution(late),
+  };
+}

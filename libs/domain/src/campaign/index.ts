@@ -1,0 +1,2 @@
+export * from './campaign.js';
+export * from './progress.js';

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { benchExport } from '../../bench/src/export.js';
+import { benchFanOut, publishTaskList, registerItems } from '../../bench/src/fanout.js';
+import { benchReplay, workerFootprint } from '../../bench/src/footprint.js';
+import { benchInbox } from '../../bench/src/inbox.js';
+import { BENCH_PASSWORD, benchOrg, leadUnits } from '../../bench/src/org.js';
+import { renderMarkdown, type BenchResults } from '../../bench/src/report.js';
+import { EXPORT_UNIT, seedReadModel } from '../../bench/src/seed.js';
+import { login, type BenchTarget } from '../../bench/src/target.js';
+import { benchTimerLateness } from '../../bench/src/timers.js';
+import './setup/provided.js';
+import { startStack, type Stack } from './support/stack.js';
+
+// `npm run bench` with tiny sizes, so the benchmark code keeps working. No timing is asserted here.
+const org = benchOrg();
+let stack: Stack;
+let target: BenchTarget;
+const results: BenchResults = {
+  startedAt: new Date().toISOString(),
+  finishedAt: '',
+  machine: { cpus: 2, cpuModel: 'test', memoryGiB: 1, node: process.version, platform: process.platform },
+  servers: { temporal: 'dev server', database: 'FerretDB' },
+  notes: [],
+};
+
+beforeAll(async () => {
+  stack = await startStack(org);
+  target = { apiUrl: stack.baseUrl, apiPid: process.pid, workerPid: process.pid, database: stack.database, temporal: stack.temporal, taskQueue: stack.taskQueue };
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('benchmarks at tiny sizes', () => {
+  it('fans out raw trivial workflows and registered items, every one completed and in the read model', async () => {
+    const result = await benchFanOut(target, inject('temporalAddress'), { n: 6, concurrency: 3, ours: registerItems(leadUnits(org)) });
+    expect(result).toMatchObject({ n: 6, concurrency: 3, ours: { name: 'rectification-register' } });
+    expect(result.raw.perSecond).toBeGreaterThan(0);
+    expect(result.ratio).toBeGreaterThan(0);
+    expect(await stack.database.collection('rectifications').countDocuments()).toBe(6);
+    results.fanOut = result;
+  });
+
+  it('fans out a published monthly task list, every assignment in the read model', async () => {
+    const ours = publishTaskList(() => login(stack.baseUrl, 'office', BENCH_PASSWORD), '2099-01', { kind: 'department', units: 10 });
+    const result = await benchFanOut(target, inject('temporalAddress'), { n: 10, concurrency: 5, ours });
+    expect(result).toMatchObject({ n: 10, ours: { name: 'task-list-publish' } });
+    expect(await stack.database.collection('assignments').countDocuments({ listId: 'TL-2099-01' })).toBe(10);
+    results.fanOutTaskList = result;
+  });
+
+  it('issues a red notice for every item whose deadline passed, with its lateness', async () => {
+    const result = await benchTimerLateness(target, { n: 4, leadUnits: leadUnits(org), dueFrom: new Date(Date.now() + 3000), windowMs: 1000, concurrency: 4, waitAfterMs: 30_000 });
+    expect(result).toMatchObject({ n: 4, redNotices: 4, registeredAfterDue: 0, lateMs: { count: 4 } });
+    results.timers = result;
+  });
+
+  it('reads the worker RSS with its open workflows and replays a long item history', async () => {
+    const loaded = await workerFootprint(target);
+    expect(loaded.openWorkflows).toBeGreaterThanOrEqual(6);
+    expect(loaded.workerRssMiB).toBeGreaterThan(0);
+    const workflowBundle = { code: readFileSync(inject('workflowBundlePath'), 'utf8') };
+    const replay = await benchReplay(target, workflowBundle, { months: 2, repeats: 2, leadUnitId: 'dept-02' });
+    expect(replay.months).toBe(2);
+    expect(replay.events).toBeGreaterThan(replay.baseline.events);
+    results.footprint = { idle: loaded, loaded, replay };
+  });
+
+  it('seeds the read model and loads the inbox through the API and through the driver, first and deep page', async () => {
+    const seed = await seedReadModel(stack.database, org, { total: 600, exportItems: 40, budgetMs: 60_000, batch: 200 });
+    expect(seed).toMatchObject({ requested: 600, seeded: 600, note: null });
+    const token = await login(stack.baseUrl, 'town-01', BENCH_PASSWORD);
+    const inbox = await benchInbox(stack.baseUrl, stack.database, { token, unitId: 'town-01', status: 'rectifying', limit: 2, pages: [1, 3], connections: 2, durationSeconds: 1, items: 600 });
+    expect(inbox.pages.map((p) => [p.page, p.rowsOnPage, p.api.errors, p.driver.errors])).toEqual([
+      [1, 2, 0, 0],
+      [3, 2, 0, 0],
+    ]);
+    expect(inbox.pages.every((p) => p.api.requests > 0 && p.driver.requests > 0)).toBe(true);
+    results.seed = seed;
+    results.inbox = inbox;
+  });
+
+  it('exports the ledger of one unit with every seeded row, and renders the report', async () => {
+    const token = await login(stack.baseUrl, 'office', BENCH_PASSWORD);
+    const result = await benchExport(stack.baseUrl, process.pid, stack.database, { token, unitId: EXPORT_UNIT, expectedRows: 40 });
+    expect(result).toMatchObject({ unitId: EXPORT_UNIT, expectedRows: 40, rows: 40, driver: { rows: 40 } });
+    expect(result.apiRssPeakMiB).toBeGreaterThan(0);
+    results.export = result;
+
+    const markdown = renderMarkdown({ ...results, finishedAt: new Date().toISOString() });
+    for (const heading of ['Fan-out', 'monthly list of 10 assignments', 'Inbox page 1', 'Inbox page 3', 'Timer lateness', 'Worker RSS', 'Replay', 'Ledger export']) expect(markdown).toContain(heading);
+  });
+});

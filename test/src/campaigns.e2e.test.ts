@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrgFile } from '@duban/api';
+import { shanghaiDate } from '@duban/domain';
+import { RectificationReadModel } from '@duban/persistence';
+import { startStack, type ApiClient, type Stack } from './support/stack.js';
+import { until } from './support/until.js';
+import { downloadDocx } from './support/docx.js';
+
+const PASSWORD = 'Campaigns-2026';
+const org: OrgFile = {
+  units: [
+    { id: 'county', name: '行动县', kind: 'county' },
+    { id: 'office', name: '县巩固拓展脱贫攻坚成果工作领导小组办公室', kind: 'office', parent: 'county' },
+    { id: 'edu', name: '县教体局', kind: 'department', parent: 'county' },
+    { id: 'town-a', name: '甲镇', kind: 'township', parent: 'county' },
+    { id: 'town-b', name: '乙镇', kind: 'township', parent: 'county' },
+    { id: 'town-c', name: '丙镇', kind: 'township', parent: 'county' },
+  ],
+  users: [
+    { username: 'office', name: '办公室王主任', unit: 'office', roles: ['office'], password: PASSWORD },
+    { username: 'leader', name: '李组长', unit: 'county', roles: ['leader'], password: PASSWORD },
+    { username: 'town-a', name: '甲镇陈干事', unit: 'town-a', roles: ['unit'], password: PASSWORD },
+    { username: 'town-b', name: '乙镇刘干事', unit: 'town-b', roles: ['unit'], password: PASSWORD },
+    { username: 'inspector', name: '督导组周组长', unit: 'office', roles: ['inspector'], password: PASSWORD },
+  ],
+};
+
+let stack: Stack;
+let office: ApiClient;
+let leader: ApiClient;
+let townA: ApiClient;
+let townB: ApiClient;
+let inspector: ApiClient;
+const inDays = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
+
+beforeAll(async () => {
+  stack = await startStack(org);
+  const login = (username: string) => stack.api.login(username, PASSWORD);
+  [office, leader, townA, townB, inspector] = await Promise.all([login('office'), login('leader'), login('town-a'), login('town-b'), login('inspector')]);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const definition = () => ({
+  name: '大排查大巩固大提升专项行动',
+  startDate: inDays(0),
+  phases: [
+    { name: '全面排查摸底', kind: 'check', endDate: inDays(5) },
+    { name: '全面整改落实', kind: 'rectify', endDate: inDays(30) },
+    { name: '巩固提升脱贫成果', kind: 'consolidate', endDate: inDays(90) },
+  ],
+  subActions: [{ name: '义务教育保障', leadUnitIds: ['edu'], coUnitIds: ['town-a'] }],
+  checkItems: [
+    { text: '是否还有义务教育阶段学龄儿童少年失学辍学情况', targetUnitKind: 'township', subAction: 0 },
+    { text: '“雨露计划”补助是否发放到位', targetUnitIds: ['town-a'] },
+  ],
+  reports: [{ name: '行动方案', targetUnitKind: 'township', dueDates: [inDays(10)] }],
+});
+
+describe('a special campaign over HTTP', () => {
+  it('refuses a definition whose phases run backwards, naming the field', async () => {
+    const bad = { ...definition(), phases: [{ name: '排查', kind: 'check', endDate: inDays(10) }, { name: '整改', kind: 'rectify', endDate: inDays(5) }] };
+    const response = await office.post('/api/campaigns', bad);
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.fields[0].field).toBe('phases[1].endDate');
+    expect((await townA.post('/api/campaigns', definition())).status).toBe(403);
+  });
+
+  it('defines, runs the check phase, records and closes a finding, spreads a check, advances and summarises', async () => {
+    const created = await office.post('/api/campaigns', definition());
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await townA.post(`/api/campaigns/${id}/findings`, { checkId: 'check', title: 'x', description: 'x', category: 'education' })).status).toBe(409);
+    expect((await office.post(`/api/campaigns/${id}/start`)).status).toBe(202);
+    expect((await office.post(`/api/campaigns/${id}/start`)).status).toBe(409);
+
+    // The check phase: a check task per township (town A's lists both checks), and the action plan owed by each.
+    const tasks = await until('check and plan tasks', () => office.get(`/api/assignments?listId=${id}&limit=50`), (r) => r.body.items?.length === 6);
+    const checkA = tasks.body.items.find((t: { id: string }) => t.id === `${id}.check.town-a`);
+    expect(checkA.content).toContain('雨露计划');
+    expect((await townB.get(`/api/assignments/${id}.check.town-a`)).status).toBe(404);
+    expect((await townA.get(`/api/assignments?listId=${id}`)).body.items.map((t: { id: string }) => t.id).sort()).toEqual([`${id}.check.town-a`, `${id}.r1-${inDays(10)}.town-a`]);
+
+    // Town A finds a problem: it becomes town A's item, due at the end of the rectification phase.
+    const finding = await townA.post(`/api/campaigns/${id}/findings`, { checkId: 'check', title: '一名适龄儿童辍学', description: '三组一名适龄儿童因厌学辍学', category: 'education', subAction: 0 });
+    expect(finding.status).toBe(201);
+    expect(finding.body).toMatchObject({ leadUnitId: 'town-a', source: 'self_inspection', dueDate: inDays(30), campaign: { id, subActionId: 's1', checkId: 'check' } });
+    const itemId = finding.body.id as string;
+    expect((await townA.get('/api/inbox')).body.items.map((i: { id: string }) => i.id)).toContain(itemId);
+    expect((await inspector.post(`/api/campaigns/${id}/findings`, { checkId: 'check', title: 'x', description: 'x', category: 'education' })).status).toBe(403);
+
+    // 举一反三: the office issues the same check to every township; town B finds the same problem.
+    const spread = await office.post(`/api/campaigns/${id}/spread`, { text: '举一反三：排查本乡镇是否有同类辍学问题', unitKind: 'township', dueDate: inDays(7) });
+    expect(spread.body.units).toBe(3);
+    await until('spread tasks', () => office.get(`/api/assignments?listId=${id}&limit=50`), (r) => r.body.items?.length === 9);
+    const answer = await townB.post(`/api/campaigns/${id}/findings`, { checkId: spread.body.spreadId, title: '一名儿童长期请假', description: '核实为事实辍学', category: 'education' });
+    expect(answer.body).toMatchObject({ leadUnitId: 'town-b', campaign: { checkId: spread.body.spreadId } });
+
+    // Town A closes its item.
+    await townA.post(`/api/rectifications/${itemId}/sign`);
+    await townA.post(`/api/rectifications/${itemId}/plan`, { measures: '劝返复学，落实一人一策', targetDate: inDays(20), responsiblePerson: '陈干事' });
+    await office.post(`/api/rectifications/${itemId}/plan/approve`, {});
+    await townA.post(`/api/rectifications/${itemId}/completion`, { summary: '已劝返复学' });
+    expect((await office.post(`/api/rectifications/${itemId}/sign-off`, {})).body.status).toBe('closed');
+
+    // The office moves to the rectification phase before the check phase's date.
+    expect((await office.post(`/api/campaigns/${id}/advance`)).status).toBe(202);
+    await until('phase 2', () => office.get(`/api/campaigns/${id}`), (r) => r.body.phaseIndex === 1);
+    const campaign = (await office.get(`/api/campaigns/${id}`)).body;
+    expect(campaign).toMatchObject({ status: 'running', currentPhase: { kind: 'rectify', kindLabel: '全面整改' }, phaseLog: [{ phaseIndex: 0, by: 'start' }, { phaseIndex: 1, by: 'office' }] });
+
+    // Progress and summary equal the states of the campaign's items and tasks.
+    const progress = (await leader.get(`/api/campaigns/${id}/progress`)).body;
+    const items = await new RectificationReadModel(stack.database).ofCampaign(id);
+    expect(items.map((i) => [i.leadUnitId, i.status]).sort()).toEqual([
+      ['town-a', 'closed'],
+      ['town-b', 'assigned'],
+    ]);
+    expect(progress.items).toMatchObject({ total: 2, done: 1, open: 1, shareDone: 0.5, byStatus: { closed: 1, assigned: 1 } });
+    expect(progress.tasks).toMatchObject({ total: 9, done: 0 });
+    expect(progress.bySubAction).toEqual(expect.arrayContaining([expect.objectContaining({ subActionId: 's1', total: 1, done: 1 })]));
+    expect(progress.rectificationPhaseDone).toBe(false);
+    const summary = await office.get(`/api/campaigns/${id}/summary`);
+    expect(summary.body.progress).toEqual(progress);
+    expect((await townA.get(`/api/campaigns/${id}/progress`)).status).toBe(403);
+
+    // The summary circular (DOCX, the shared layout): its numbers are the progress's.
+    const docx = await downloadDocx(office, stack.baseUrl, `/api/campaigns/${id}/summary.docx`);
+    expect(docx.status).toBe(200);
+    const { paragraphs, tables } = docx.doc!;
+    expect(paragraphs).toContain('关于大排查大巩固大提升专项行动工作情况的通报');
+    expect(paragraphs.join('')).toContain(`共排查发现问题${progress.items.total}个，已整改销号${progress.items.done}个`);
+    const [phases, , units] = tables;
+    expect(phases!.slice(1).map((row) => [row[0], row[3]])).toEqual([
+      ['全面排查摸底', '开始'],
+      ['全面整改落实', '提前推进'],
+      ['巩固提升脱贫成果', '未开始'],
+    ]);
+    const unitRow = (name: string) => units!.find((row) => row[0] === name)!;
+    for (const u of progress.byUnit as { unitId: string; total: number; done: number; open: number }[]) {
+      const name = { 'town-a': '甲镇', 'town-b': '乙镇', 'town-c': '丙镇' }[u.unitId]!;
+      expect(unitRow(name).slice(1, 5).map(Number)).toEqual([u.total, u.done, 0, u.open]);
+    }
+    expect((await downloadDocx(townA, stack.baseUrl, `/api/campaigns/${id}/summary.docx`)).status).toBe(403);
+  });
+});

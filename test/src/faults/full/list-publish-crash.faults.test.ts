@@ -1,0 +1,15 @@
+import { afterAll, beforeAll, it } from 'vitest';
+import { FaultSystem } from '../support/fault-system.js';
+import { listPublishCrash } from '../support/scenarios.js';
+
+let system: FaultSystem;
+beforeAll(async () => {
+  system = await FaultSystem.start();
+});
+afterAll(async () => {
+  await system?.close();
+});
+
+it('survives kill -9 of the worker while a 2,000-assignment list publishes: each once, no notice or notification twice', async () => {
+  await listPublishCrash(system, 400);
+});

@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FaultSystem } from './support/fault-system.js';
+import { activityCrashes, databaseOutage, listPublishCrash, temporalCrash, workerCrash, workerMetrics } from './support/scenarios.js';
+
+// The short fault suite inside `npm test`: every scenario of `npm run faults` (test/src/faults/full/) at small
+// sizes, one after another on one set of processes. The first worker runs with 100 injected activity crashes.
+
+const CRASHES = 100;
+let system: FaultSystem;
+beforeAll(async () => {
+  system = await FaultSystem.start({ workerEnv: { DUBAN_FAULT_ACTIVITY_CRASHES: String(CRASHES) } });
+});
+afterAll(async () => {
+  await system?.close();
+});
+
+it(`leaves no duplicate side effect after ${CRASHES} activity crashes mid-write; the worker's metrics show them`, async () => {
+  await activityCrashes(system, 24, CRASHES);
+  await workerMetrics(system, { minActivityFailures: CRASHES });
+});
+
+it('stops the worker gracefully on SIGTERM', async () => {
+  expect(await system.stopWorkerGracefully()).toBe(0);
+  expect(system.workerLog()).toContain('"msg":"worker stopped"');
+  await system.startWorker();
+});
+
+it('survives kill -9 of the worker mid-work: each item once, no notice or notification twice', async () => {
+  await workerCrash(system, 12);
+});
+
+it('survives kill -9 of the worker while a monthly list publishes: each assignment once, no notice or notification twice', async () => {
+  await listPublishCrash(system, 12);
+});
+
+it('converges the read model after the database was down during projection writes', async () => {
+  await databaseOutage(system, 6);
+});
+
+it('fires every pending timer once after kill -9 of the Temporal server', async () => {
+  await temporalCrash(system, 6);
+});

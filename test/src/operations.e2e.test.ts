@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shanghaiDate } from '@duban/domain';
+import { rebuildReadModel } from '@duban/worker';
+import { PASSWORD, testCounty } from './support/org-fixture.js';
+import { startStack, type ApiClient, type ApiResponse, type Stack } from './support/stack.js';
+
+// Operability and duplicate requests: health probes, the metrics scrape, Idempotency-Key, conflicting
+// steps at once, and rebuilding the read model from the workflows.
+
+let stack: Stack;
+let office: ApiClient;
+let water: ApiClient;
+let officeToken: string;
+let leaderToken: string;
+
+const inDays = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
+const item = (title: string) => ({
+  title,
+  description: '暗访发现：村道路灯损坏未修复，夜间通行存在安全隐患。',
+  source: 'provincial_assessment',
+  category: 'drinking_water',
+  leadUnitId: 'water',
+  dueDate: inDays(60),
+});
+
+async function login(username: string): Promise<string> {
+  const response = await stack.api.post('/api/auth/login', { username, password: PASSWORD });
+  return response.body.accessToken as string;
+}
+
+/** A request with an Idempotency-Key header (ApiClient sends no extra headers). */
+async function send(token: string, method: string, path: string, body: unknown, key: string): Promise<ApiResponse> {
+  const response = await fetch(stack.baseUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const itemsTitled = (title: string) => stack.database.collection('rectifications').countDocuments({ title });
+
+beforeAll(async () => {
+  stack = await startStack(testCounty);
+  [officeToken, leaderToken] = await Promise.all([login('office'), login('leader')]);
+  office = stack.api.as(officeToken);
+  water = await stack.api.login('water', PASSWORD);
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('health probes', () => {
+  it('answers liveness without looking at dependencies, and readiness and /api/health with both reachable', async () => {
+    expect(await stack.api.get('/api/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await stack.api.get('/api/health/ready')).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
+    expect(await stack.api.get('/api/health')).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
+  });
+});
+
+describe('API metrics', () => {
+  it('serves request latency by route pattern, method and status in the Prometheus text format, outside the OpenAPI document', async () => {
+    await stack.api.get('/api/health/live');
+    await office.get(`/api/rectifications/${randomUUID()}`);
+    const response = await fetch(`${stack.baseUrl}/api/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(text).toContain('# TYPE duban_http_request_duration_seconds histogram');
+    expect(text).toMatch(/duban_http_request_duration_seconds_count\{service="duban-api",method="GET",route="\/api\/health\/live",status="200"\} [1-9]/);
+    // Ids never become labels: the route pattern does.
+    expect(text).toMatch(/route="\/api\/rectifications\/:id",status="404"/);
+    expect(text).toContain('process_cpu_user_seconds_total');
+    const openapi = await stack.api.get('/api/openapi.json');
+    expect(Object.keys(openapi.body.paths)).not.toContain('/api/metrics');
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('runs a repeated registration once and replays the first answer, status and body', async () => {
+    const key = randomUUID();
+    const before = await stack.countWorkflows();
+    const first = await send(officeToken, 'POST', '/api/rectifications', item('幂等登记'), key);
+    expect(first.status).toBe(201);
+    const again = await send(officeToken, 'POST', '/api/rectifications', item('幂等登记'), key);
+    expect(again).toEqual(first);
+    expect(await itemsTitled('幂等登记')).toBe(1);
+    expect(await stack.countWorkflows()).toBe(before + 1);
+  });
+
+  it('treats the same body with its keys in another order as the same request', async () => {
+    const key = randomUUID();
+    const first = await send(officeToken, 'POST', '/api/rectifications', item('键序无关'), key);
+    const reordered = Object.fromEntries(Object.entries(item('键序无关')).reverse());
+    expect(await send(officeToken, 'POST', '/api/rectifications', reordered, key)).toEqual(first);
+    expect(await itemsTitled('键序无关')).toBe(1);
+  });
+
+  it('refuses the same key with a different body (422 naming the header) and creates nothing for it', async () => {
+    const key = randomUUID();
+    expect((await send(officeToken, 'POST', '/api/rectifications', item('原请求'), key)).status).toBe(201);
+    const other = await send(officeToken, 'POST', '/api/rectifications', item('另一个请求'), key);
+    expect(other.status).toBe(422);
+    expect(other.body.error.code).toBe('idempotency_key_reused');
+    expect(other.body.error.details.fields[0].field).toBe('Idempotency-Key');
+    expect(await itemsTitled('另一个请求')).toBe(0);
+  });
+
+  it('keeps keys apart per user: another user with the same key makes a request of their own', async () => {
+    const key = randomUUID();
+    const byOffice = await send(officeToken, 'POST', '/api/rectifications', item('各用户各自的键'), key);
+    expect(byOffice.status).toBe(201);
+    // The leader may not register: their request runs (and is refused) instead of replaying the office's answer.
+    const byLeader = await send(leaderToken, 'POST', '/api/rectifications', item('各用户各自的键'), key);
+    expect(byLeader.status).toBe(403);
+  });
+
+  it('frees the key when the request fails, so a corrected retry runs', async () => {
+    const key = randomUUID();
+    const refused = await send(officeToken, 'POST', '/api/rectifications', { ...item('失败后重试'), leadUnitId: 'nowhere' }, key);
+    expect(refused.status).toBe(400);
+    // Same key, same (still wrong) request: it runs again rather than replaying a stored failure.
+    expect((await send(officeToken, 'POST', '/api/rectifications', { ...item('失败后重试'), leadUnitId: 'nowhere' }, key)).status).toBe(400);
+    expect((await send(officeToken, 'POST', '/api/rectifications', item('失败后重试'), key)).status).toBe(201);
+  });
+
+  it('answers a replayed step with the first answer although the step could not be taken twice', async () => {
+    const { body: created } = await office.post('/api/rectifications', item('重复签收'));
+    const key = randomUUID();
+    const waterToken = await login('water');
+    const first = await send(waterToken, 'POST', `/api/rectifications/${created.id}/sign`, {}, key);
+    expect(first.status).toBe(200);
+    expect(await send(waterToken, 'POST', `/api/rectifications/${created.id}/sign`, {}, key)).toEqual(first);
+    // Without the key the repeat is a second step, and the workflow refuses it.
+    expect((await water.post(`/api/rectifications/${created.id}/sign`)).status).toBe(409);
+  });
+
+  it('refuses a malformed key with 400 naming the header', async () => {
+    const response = await send(officeToken, 'POST', '/api/rectifications', item('坏的键'), 'x'.repeat(300));
+    expect(response.status).toBe(400);
+    expect(response.body.error.details.fields[0].field).toBe('Idempotency-Key');
+  });
+});
+
+describe('conflicting steps at once', () => {
+  it('lets exactly one of two simultaneous sign-ins through; the other gets 409', async () => {
+    const { body: created } = await office.post('/api/rectifications', item('并发签收'));
+    const answers = await Promise.all([water.post(`/api/rectifications/${created.id}/sign`), water.post(`/api/rectifications/${created.id}/sign`)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(answers.find((a) => a.status === 409)!.body.error.code).toBe('invalid_state');
+    const { body: detail } = await office.get(`/api/rectifications/${created.id}`);
+    expect(detail.timeline.filter((entry: { action?: string }) => entry.action === 'sign')).toHaveLength(1);
+  });
+
+  it('lets exactly one of a simultaneous approval and return of the same plan through', async () => {
+    const { body: created } = await office.post('/api/rectifications', item('并发审核'));
+    await water.post(`/api/rectifications/${created.id}/sign`);
+    const plan = await water.post(`/api/rectifications/${created.id}/plan`, { measures: '更换路灯', targetDate: inDays(30), responsiblePerson: '张三' });
+    expect(plan.status).toBe(200);
+    const answers = await Promise.all([
+      office.post(`/api/rectifications/${created.id}/plan/approve`, {}),
+      office.post(`/api/rectifications/${created.id}/plan/return`, { reason: '措施不具体' }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const { body: detail } = await office.get(`/api/rectifications/${created.id}`);
+    expect(detail.status).toBe(answers[0]!.status === 200 ? 'rectifying' : 'signed');
+  });
+});
+
+describe('rebuild of the read model', () => {
+  it('reconstructs every record from the workflows, running and finished, equal to the original', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await office.post('/api/rectifications', item(`重建-${i}`))).body.id as string);
+    await water.post(`/api/rectifications/${ids[1]}/sign`);
+    // A merged item's workflow has ended: it is rebuilt from the run's result.
+    expect((await office.post(`/api/rectifications/${ids[2]}/merge`, { intoItemId: ids[3] })).status).toBe(200);
+    const expected = await snapshot();
+    const workflows = await stack.countWorkflows();
+    expect(expected.length).toBeGreaterThanOrEqual(4);
+
+    await stack.database.collection('rectifications').deleteMany({});
+    expect(await stack.database.collection('rectifications').countDocuments()).toBe(0);
+    const report = await rebuildReadModel({ temporal: stack.temporal, database: stack.database, filter: `TaskQueue = '${stack.taskQueue}'` });
+
+    expect(report.projected).toBe(expected.length);
+    expect(workflows).toBeGreaterThanOrEqual(expected.length);
+    expect(await snapshot()).toEqual(expected);
+    expect((await office.get(`/api/rectifications/${ids[2]}`)).body.status).toBe('merged');
+  });
+});
+
+async function snapshot(): Promise<unknown[]> {
+  const records = await stack.database.collection('rectifications').find({}).sort({ _id: 1 }).toArray();
+  return records.map(({ projectedAt: _projectedAt, ...rest }) => rest);
+}

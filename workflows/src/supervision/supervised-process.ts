@@ -1,0 +1,217 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
+import { NOTICE_AUDIENCE, NOTICE_LABELS, shiftKey, type Actor, type DayShift, type Decision, type Effect, type Notice, type RuleViolation, type TimerEvent } from '@duban/domain';
+import {
+  RULE_VIOLATION_FAILURE,
+  WEBHOOK_DELIVERY_WORKFLOW,
+  webhookDeliveryWorkflowId,
+  type CalendarActivities,
+  type NotificationActivities,
+  type NotificationRequest,
+  type RectificationActivities,
+} from '@duban/contracts';
+
+const activities = proxyActivities<Pick<RectificationActivities, 'recordNotice'> & CalendarActivities & NotificationActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** What every supervised item's state carries for the shared machinery. */
+export interface SupervisedState {
+  readonly id: string;
+  readonly title: string;
+  readonly leadUnitId: string;
+  readonly version: number;
+  readonly notices: readonly Notice[];
+}
+
+/**
+ * A kind of supervised item (rectification item, task assignment): its pure rules and its projection.
+ * The process around them — steps one at a time, the working-day schedule, timers, notices,
+ * notifications and webhook deliveries, continue-as-new — is the same for every kind.
+ */
+export interface SupervisedKind<S extends SupervisedState, C> {
+  readonly subject: 'rectification' | 'assignment';
+  decide(state: S, command: C, actor: Actor, at: string): Decision<{ readonly state: S; readonly effects: readonly Effect[] }>;
+  nextTimer(state: S): TimerEvent | null;
+  fire(state: S, event: TimerEvent, at: string): { state: S; effects: readonly Effect[] };
+  scheduleShifts(state: S): DayShift[];
+  withSchedule(state: S, answers: Readonly<Record<string, string>>): S;
+  isFinal(state: S): boolean;
+  project(state: S): Promise<void>;
+  readonly act: UpdateDefinition<S, [{ readonly actor: Actor; readonly command: C }]>;
+  readonly query: QueryDefinition<S>;
+  /** Completes once the first state is in the read model (update-with-start). */
+  readonly registered?: UpdateDefinition<S, []>;
+}
+
+export interface SupervisedRun<S> {
+  /** The state when the run stopped: final, or to be carried into a new run. */
+  readonly state: S;
+  readonly final: boolean;
+  /** Calendar answers the current schedule still uses, to carry over. */
+  readonly calendarAnswers: Record<string, string>;
+}
+
+const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
+
+/** Runs one item until it is final or its history is long enough to continue as new. */
+export async function superviseItem<S extends SupervisedState, C>(
+  kind: SupervisedKind<S, C>,
+  initial: S,
+  options: { readonly calendarAnswers?: Readonly<Record<string, string>>; readonly continueAsNewAfterEvents?: number },
+): Promise<SupervisedRun<S>> {
+  const workflowId = workflowInfo().workflowId;
+  let state = initial;
+  const answers: Record<string, string> = { ...options.calendarAnswers };
+  let projectedVersion = 0;
+  const exclusive = serializer();
+
+  /** Makes `next` the state: fixes its schedule, carries out its effects, writes the read model. */
+  async function apply(next: S, effects: readonly Effect[]): Promise<void> {
+    state = next;
+    await refreshSchedule();
+    for (const effect of effects) await carryOut(effect);
+    const snapshot = state;
+    await kind.project(snapshot);
+    projectedVersion = Math.max(projectedVersion, snapshot.version);
+  }
+
+  async function refreshSchedule(): Promise<void> {
+    const unknown = kind.scheduleShifts(state).filter((shift) => !(shiftKey(shift) in answers));
+    if (unknown.length > 0) {
+      const days = await activities.shiftWorkingDays(unknown);
+      unknown.forEach((shift, i) => (answers[shiftKey(shift)] = days[i]!));
+    }
+    state = kind.withSchedule(state, answers);
+  }
+
+  async function carryOut(effect: Effect): Promise<void> {
+    const subject = { kind: kind.subject, id: state.id };
+    if (effect.kind === 'notify') {
+      await notify({ ...effect, key: `${workflowId}:${effect.key}`, subject });
+      return;
+    }
+    const issuedAt = nowIso();
+    const number = await activities.recordNotice({
+      key: `${workflowId}:${effect.key}`,
+      itemId: state.id,
+      itemTitle: state.title,
+      unitId: state.leadUnitId,
+      colour: effect.colour,
+      reason: effect.reason,
+      issuedAt,
+    });
+    state = { ...state, notices: [...state.notices, { key: effect.key, colour: effect.colour, reason: effect.reason, issuedAt, number }] };
+    await notify({
+      key: `${workflowId}:${effect.key}`,
+      unitId: state.leadUnitId,
+      audience: NOTICE_AUDIENCE[effect.colour],
+      level: effect.colour,
+      title: `${NOTICE_LABELS[effect.colour]} ${number}：${state.title}`,
+      body: effect.reason,
+      subject,
+    });
+  }
+
+  /** In-app notifications now; webhook deliveries as their own workflows, so a failing channel never holds this item up. */
+  async function notify(request: NotificationRequest): Promise<void> {
+    const { deliveries } = await activities.notify(request);
+    for (const { deliveryId } of deliveries) {
+      try {
+        await startChild(WEBHOOK_DELIVERY_WORKFLOW, {
+          workflowId: webhookDeliveryWorkflowId(deliveryId),
+          args: [{ deliveryId }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    }
+  }
+
+  const refuse = (violation: RuleViolation) =>
+    ApplicationFailure.create({ type: RULE_VIOLATION_FAILURE, message: violation.message, details: [violation], nonRetryable: true });
+
+  setHandler(kind.query, () => state);
+
+  if (kind.registered) {
+    setHandler(kind.registered, async () => {
+      await condition(() => projectedVersion >= 1);
+      return state;
+    });
+  }
+
+  setHandler(
+    kind.act,
+    ({ actor, command }) =>
+      exclusive(async () => {
+        // Decided again here, not only in the validator: an earlier step may have changed the state meanwhile.
+        const decision = kind.decide(state, command, actor, nowIso());
+        if (!decision.ok) throw refuse(decision.violation);
+        await apply(decision.value.state, decision.value.effects);
+        return state;
+      }),
+    {
+      validator: ({ actor, command }) => {
+        const decision = kind.decide(state, command, actor, nowIso());
+        if (!decision.ok) throw refuse(decision.violation);
+      },
+    },
+  );
+
+  const limit = options.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit;
+
+  await exclusive(() => apply(state, []));
+
+  while (!kind.isFinal(state) && !historyFull()) {
+    const timer = kind.nextTimer(state);
+    const seen = state.version;
+    const wait = timer ? Date.parse(timer.at) - Date.now() : undefined;
+    if (wait === undefined || wait > 0) {
+      const changed = () => state.version !== seen || historyFull();
+      if (wait === undefined) {
+        await condition(changed);
+        continue;
+      }
+      if (await condition(changed, wait)) continue;
+    }
+    await exclusive(async () => {
+      // Fire only what is still due: a step taken meanwhile may have moved or cancelled the timer.
+      const due = kind.nextTimer(state);
+      if (due && Date.parse(due.at) <= Date.now()) {
+        const fired = kind.fire(state, due, nowIso());
+        await apply(fired.state, fired.effects);
+      }
+    });
+  }
+
+  await condition(allHandlersFinished);
+  const final = kind.isFinal(state);
+  const calendarAnswers = Object.fromEntries(kind.scheduleShifts(state).map((shift) => [shiftKey(shift), answers[shiftKey(shift)]!]));
+  return { state, final, calendarAnswers };
+}
+
+/** Runs the given steps one after another, never interleaved at their awaits. */
+function serializer() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(step: () => Promise<T>): Promise<T> => {
+    const run = tail.then(step);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
