@@ -1,4 +1,4 @@
 import { quietTemporalLogs } from './quiet-temporal.js';
 
-// Per test file: workers log warnings and errors only.
+// Per test file: workers log errors only.
 quietTemporalLogs();
