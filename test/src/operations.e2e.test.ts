@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '@duban/domain';
 import { rebuildReadModel } from '@duban/worker';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
+import { until } from './support/until.js';
 import { startStack, type ApiClient, type ApiResponse, type Stack } from './support/stack.js';
 
 // Operability and duplicate requests: health probes, the metrics scrape, Idempotency-Key, conflicting
@@ -171,28 +172,43 @@ describe('conflicting steps at once', () => {
 });
 
 describe('rebuild of the read model', () => {
-  it('reconstructs every record from the workflows, running and finished, equal to the original', async () => {
+  it('reconstructs every item and assignment from the workflows, running and finished, equal to the original', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await office.post('/api/rectifications', item(`重建-${i}`))).body.id as string);
     await water.post(`/api/rectifications/${ids[1]}/sign`);
     // A merged item's workflow has ended: it is rebuilt from the run's result.
     expect((await office.post(`/api/rectifications/${ids[2]}/merge`, { intoItemId: ids[3] })).status).toBe(200);
-    const expected = await snapshot();
-    const workflows = await stack.countWorkflows();
-    expect(expected.length).toBeGreaterThanOrEqual(4);
+    const listId = await publishListFor(['water', 'town-a']);
+    const [waterAssignment] = (await until('two assignments', () => office.get(`/api/assignments?listId=${listId}`), (r) => r.body.items?.length === 2)).body.items.filter((a: { leadUnitId: string }) => a.leadUnitId === 'water');
+    expect((await water.post(`/api/assignments/${waterAssignment.id}/sign`, {})).status).toBe(200);
 
+    const expected = { rectifications: await snapshot('rectifications'), assignments: await snapshot('assignments') };
+    expect(expected.rectifications.length).toBeGreaterThanOrEqual(4);
+    expect(expected.assignments).toHaveLength(2);
     await stack.database.collection('rectifications').deleteMany({});
-    expect(await stack.database.collection('rectifications').countDocuments()).toBe(0);
+    await stack.database.collection('assignments').deleteMany({});
+    expect((await office.get(`/api/assignments?listId=${listId}`)).body.items).toEqual([]);
+
     const report = await rebuildReadModel({ temporal: stack.temporal, database: stack.database, filter: `TaskQueue = '${stack.taskQueue}'` });
 
-    expect(report.projected).toBe(expected.length);
-    expect(workflows).toBeGreaterThanOrEqual(expected.length);
-    expect(await snapshot()).toEqual(expected);
+    expect(report.byCollection).toEqual({ rectifications: expected.rectifications.length, assignments: 2 });
+    expect(await snapshot('rectifications')).toEqual(expected.rectifications);
+    expect(await snapshot('assignments')).toEqual(expected.assignments);
     expect((await office.get(`/api/rectifications/${ids[2]}`)).body.status).toBe('merged');
+    expect((await water.get(`/api/assignments/${waterAssignment.id}`)).body.status).toBe('in_progress');
   });
 });
 
-async function snapshot(): Promise<unknown[]> {
-  const records = await stack.database.collection('rectifications').find({}).sort({ _id: 1 }).toArray();
+/** This month's list with one item for `unitIds`, published; returns its id. */
+async function publishListFor(unitIds: string[]): Promise<string> {
+  const month = shanghaiDate(new Date()).slice(0, 7);
+  const draft = await office.post('/api/task-lists', { month, items: [{ title: '重建演练：更新台账', targetUnitIds: unitIds, dueKind: 'date', dueDate: inDays(20) }] });
+  expect(draft.status).toBe(201);
+  expect((await office.post(`/api/task-lists/${draft.body.id}/publish`, {})).status).toBe(202);
+  return draft.body.id as string;
+}
+
+async function snapshot(collection: 'rectifications' | 'assignments'): Promise<unknown[]> {
+  const records = await stack.database.collection(collection).find({}).sort({ _id: 1 }).toArray();
   return records.map(({ projectedAt: _projectedAt, ...rest }) => rest);
 }

@@ -8,7 +8,7 @@ import {
   type AssignmentStatus,
   type Light,
 } from '@duban/domain';
-import { isDuplicateKey } from './settings.js';
+import { projectVersioned } from './versioned-projection.js';
 
 /** The read model of one assignment, with fields that make the inbox and the month close simple indexed queries. */
 export interface AssignmentRecord extends AssignmentState {
@@ -95,11 +95,7 @@ export class AssignmentReadModel {
       escalationOpen: awaitsEscalationHandling(state, RUNNING_ASSIGNMENT_STATUSES.includes(state.status)),
       projectedAt: new Date(),
     };
-    try {
-      await this.items.updateOne({ _id: state.id, version: trusted({ $lt: state.version }) }, { $set: record }, { upsert: true }).exec();
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    await projectVersioned(this.items, state.id, state.version, record);
   }
 
   findById(id: string): Promise<AssignmentRecord | null> {

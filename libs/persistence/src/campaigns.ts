@@ -51,7 +51,7 @@ export class CampaignRepository {
 
   /** Moves a draft to running; null when it is not a draft (a campaign starts once). */
   markRunning(id: string): Promise<CampaignRecord | null> {
-    return this.campaigns.findOneAndUpdate({ _id: id, status: 'draft' }, { $set: { status: 'running' } }, { new: true }).lean<CampaignRecord>().exec();
+    return this.campaigns.findOneAndUpdate({ _id: id, status: 'draft' }, { $set: { status: 'running' } }, { returnDocument: 'after' }).lean<CampaignRecord>().exec();
   }
 
   async recordPhase(id: string, entry: CampaignRecord['phaseLog'][number], finished: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type Light, type RectificationState, type Status } from '@duban/domain';
-import { isDuplicateKey } from './settings.js';
+import { projectVersioned } from './versioned-projection.js';
 
 /** The read model of one item: its latest projected state plus fields that make queries indexable. */
 export interface RectificationRecord extends RectificationState {
@@ -91,14 +91,7 @@ export class RectificationReadModel {
       escalationOpen: state.escalation.level > 0 && state.escalation.handled === null && RUNNING_STATUSES.includes(state.status),
       projectedAt: new Date(),
     };
-    try {
-      await this.items
-        .updateOne({ _id: state.id, version: trusted({ $lt: state.version }) }, { $set: record }, { upsert: true })
-        .exec();
-    } catch (error) {
-      // The filter missed because the stored version is not older, and the upsert hit the same _id.
-      if (!isDuplicateKey(error)) throw error;
-    }
+    await projectVersioned(this.items, state.id, state.version, record);
   }
 
   findById(id: string): Promise<RectificationRecord | null> {
@@ -122,7 +115,9 @@ export class RectificationReadModel {
   async inbox(query: InboxQuery): Promise<RectificationRecord[]> {
     // A light exists only while the deadline runs (not for deferred items).
     const statuses = (query.statuses ?? OPEN_STATUSES).filter((s) => !query.light || RUNNING_STATUSES.includes(s));
-    const filter: Record<string, unknown> = { status: trusted({ $in: statuses }) };
+    // One status as plain equality, the same match for MongoDB: FerretDB v1 on PostgreSQL pushes equality into
+    // SQL but not `$in` (npm run bench, BENCH_DATABASE=ferretdb-postgres).
+    const filter: Record<string, unknown> = { status: statuses.length === 1 ? statuses[0] : trusted({ $in: statuses }) };
     if (query.unitId !== undefined) filter.unitScope = query.unitId;
     if (query.registeredBy !== undefined) filter['registeredBy.userId'] = query.registeredBy;
     Object.assign(filter, lightFilter(query.light, query.now));

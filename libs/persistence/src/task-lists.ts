@@ -71,7 +71,7 @@ export class TaskListRepository {
   /** Replaces title and items of a draft; null when the list is not (or no longer) a draft. */
   updateDraft(id: string, changes: { title: string; items: TaskListItem[]; updatedAt: string }): Promise<TaskListRecord | null> {
     return this.lists
-      .findOneAndUpdate({ _id: id, status: 'draft' }, { $set: changes }, { new: true })
+      .findOneAndUpdate({ _id: id, status: 'draft' }, { $set: changes }, { returnDocument: 'after' })
       .lean<TaskListRecord>()
       .exec();
   }
@@ -79,7 +79,7 @@ export class TaskListRepository {
   /** Moves a draft to 'scheduled' (or straight on); null when it was not a draft — publishing happens once. */
   markScheduled(id: string, publishAt: string, at: string): Promise<TaskListRecord | null> {
     return this.lists
-      .findOneAndUpdate({ _id: id, status: 'draft' }, { $set: { status: 'scheduled', publishAt, updatedAt: at } }, { new: true })
+      .findOneAndUpdate({ _id: id, status: 'draft' }, { $set: { status: 'scheduled', publishAt, updatedAt: at } }, { returnDocument: 'after' })
       .lean<TaskListRecord>()
       .exec();
   }

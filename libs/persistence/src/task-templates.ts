@@ -60,7 +60,7 @@ export class TaskTemplateRepository {
 
   /** Replaces what the office edits; null when there is no such template. */
   replace(id: string, changes: Omit<TaskTemplateRecord, '_id' | 'createdBy' | 'createdAt'>): Promise<TaskTemplateRecord | null> {
-    return this.templates.findOneAndUpdate({ _id: id }, { $set: changes }, { new: true }).lean<TaskTemplateRecord>().exec();
+    return this.templates.findOneAndUpdate({ _id: id }, { $set: changes }, { returnDocument: 'after' }).lean<TaskTemplateRecord>().exec();
   }
 
   /** True when it existed. Items it already added to lists stay (they keep its id for reference). */

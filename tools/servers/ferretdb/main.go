@@ -1,4 +1,5 @@
-// Command duban-ferretdb runs FerretDB v1 (SQLite backend) through its embeddable package.
+// Command duban-ferretdb runs FerretDB v1 (SQLite backend, or PostgreSQL with --postgresql-url) through its
+// embeddable package.
 //
 // Why not `go install .../cmd/ferretdb`: a build from the module proxy has an empty
 // build/version/version.txt, and FerretDB's own main panics on that; the embeddable
@@ -18,10 +19,22 @@ import (
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
+// sqliteParams go before FerretDB's defaults (busy_timeout 10 s, WAL).
+//
+// _txlock=immediate: FerretDB's updates read, then write, inside one transaction. Begun deferred, a
+// transaction whose snapshot another writer has overtaken cannot upgrade to a write lock and fails at once
+// with SQLITE_BUSY, whatever the busy timeout; under a fan-out of concurrent projections that made every
+// write a retry and the WAL grew without bound. Begun immediate, writers queue on the busy timeout instead.
+//
+// synchronous(normal): in WAL mode a killed process loses nothing (only a power cut may drop the last
+// commits) — the same trade as the Temporal dev server's pragmas in `npm start`.
+const sqliteParams = "_txlock=immediate&_pragma=synchronous(normal)"
+
 func main() {
 	listenAddr := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on")
 	sqliteDir := flag.String("sqlite-dir", "data", "directory for the SQLite database files")
 	logLevel := flag.String("log-level", "warn", "debug, info, warn or error")
+	postgresqlURL := flag.String("postgresql-url", "", "PostgreSQL backend instead of SQLite (npm run bench, BENCH_DATABASE=ferretdb-postgres)")
 	flag.Parse()
 
 	var level slog.Level
@@ -38,12 +51,17 @@ func main() {
 		fail(err)
 	}
 
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
 		Logger:    logger,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
-	})
+		SQLiteURL: "file:" + dir + "/?" + sqliteParams,
+	}
+	if *postgresqlURL != "" {
+		config.Handler = "postgresql"
+		config.PostgreSQLURL = *postgresqlURL
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fail(err)
 	}

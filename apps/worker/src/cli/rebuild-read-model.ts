@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const temporal = await connectTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   try {
     const report = await rebuildReadModel({ temporal, database, ...(filter ? { filter } : {}) });
-    process.stdout.write(`读模型已重建（read model rebuilt）: ${report.projected} items projected, ${report.skipped} runs skipped\n`);
+    const counts = Object.entries(report.byCollection).map(([collection, n]) => `${collection} ${n}`).join(', ');
+    process.stdout.write(`读模型已重建（read model rebuilt）: ${report.projected} records projected (${counts}), ${report.skipped} runs skipped\n`);
   } finally {
     await temporal.connection.close();
     await database.close();

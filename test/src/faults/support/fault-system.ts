@@ -11,7 +11,7 @@ import { TASK_QUEUE } from '@duban/contracts';
 import { openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 // @ts-expect-error plain ESM helper without types
-import { freePort, repoRoot, startFerretDb, startTemporalDev, waitForPort } from '../../../../tools/lib/servers.mjs';
+import { PERSISTENT_SQLITE_PRAGMAS, freePort, repoRoot, startFerretDb, startTemporalDev, waitForPort } from '../../../../tools/lib/servers.mjs';
 import { testCounty } from '../../support/org-fixture.js';
 import { ApiClient } from '../../support/stack.js';
 import '../../setup/provided.js';
@@ -72,7 +72,7 @@ export class FaultSystem {
   }
 
   async startTemporal(): Promise<void> {
-    this.temporalServer = await startTemporalDev({ port: this.temporalPort, dbFile: join(this.dir, 'temporal.db'), logFile: join(this.dir, 'temporal.log') });
+    this.temporalServer = await startTemporalDev({ port: this.temporalPort, dbFile: join(this.dir, 'temporal.db'), logFile: join(this.dir, 'temporal.log'), sqlitePragmas: PERSISTENT_SQLITE_PRAGMAS });
   }
 
   async startDatabase(): Promise<void> {

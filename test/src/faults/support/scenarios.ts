@@ -61,12 +61,14 @@ export async function listPublishCrash(system: FaultSystem, items: number): Prom
   expect(draft.status).toBe(201);
   expect((await office.post(`/api/task-lists/${listId}/publish`, {})).status).toBe(202);
   const assignments = system.database.collection('assignments');
-  const count = () => assignments.countDocuments({ listId });
+  // Only this list's assignments live in the scenario's database; a filtered count would make FerretDB v1 parse every
+  // assignment four times a second while the fan-out runs.
+  const count = () => assignments.estimatedDocumentCount();
   await eventually('the fan-out under way', async () => (await count()) >= Math.max(1, Math.floor(total / 10)));
   await system.killWorker();
   await sleep(500);
   await system.startWorker();
-  await eventually('every assignment in the read model', async () => (await count()) === total, 900_000);
+  await eventually('every assignment in the read model', async () => (await count()) === total, 1_800_000);
 
   const ids = (await assignments.find({ listId }, { projection: { _id: 1 } }).toArray()).map((d) => String(d._id));
   expect(ids).toHaveLength(total);
