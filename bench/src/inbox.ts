@@ -34,6 +34,9 @@ export interface InboxResult {
   readonly pages: InboxPageResult[];
   /** p99 of page 50 over page 1, API and driver (keyset paging keeps it near 1). */
   readonly deepPageP99Ratio: { api: number; driver: number };
+  /** Set by `npm run bench`: the database it ran on and the 1-minute load average before and after. */
+  readonly database?: string;
+  readonly loadAverage?: { start: number; end: number };
 }
 
 interface InboxPage {
@@ -78,13 +81,13 @@ export async function benchInbox(
   const { token, unitId, status, limit, connections, durationSeconds } = options;
   const query = `status=${status}&limit=${limit}`;
   const collection = database.db!.collection('rectifications');
-  const matching = await collection.countDocuments({ status: { $in: [status] }, unitScope: unitId });
+  const matching = await collection.countDocuments({ status, unitScope: unitId });
   // Deep pages exist only as far as the seeded data reaches (a scaled-down seed has fewer than 50).
   const pages: InboxPageResult[] = [];
   const wanted = [...new Set(options.pages.map((p) => Math.max(1, Math.min(p, Math.floor(matching / limit)))))];
   for (const page of wanted) {
     // The same query the read model sends (RectificationReadModel.inbox), through the driver alone.
-    const base: Record<string, unknown> = { status: { $in: [status] }, unitScope: unitId };
+    const base: Record<string, unknown> = { status, unitScope: unitId };
     const cursor = await cursorBefore(database, base, limit, page);
     const url = `${apiUrl}/api/inbox?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     const check = await fetch(url, { headers: { authorization: `Bearer ${token}` } });

@@ -24,6 +24,7 @@ import { sleep } from './stats.js';
 import { login, type BenchTarget } from './target.js';
 import { benchTimerLateness } from './timers.js';
 import { startPostgresTemporal } from './postgres.js';
+import { explainFind, indexInboxForPushdown, startFerretDbPostgres, type FerretDbPostgres } from './ferretdb-postgres.js';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -42,6 +43,10 @@ const sizes = {
 };
 const sections = new Set((env.BENCH_SECTIONS ?? 'fanout,tasklist,timers,footprint,pragmas,postgres,inbox,export').split(','));
 const PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+// BENCH_DATABASE=ferretdb-postgres: FerretDB on a PostgreSQL cluster of its own (equality filters pushed down
+// into SQL) instead of FerretDB on SQLite (only `_id` pushed down), for the whole run.
+const databaseKind = env.BENCH_DATABASE ?? 'ferretdb-sqlite';
+if (!['ferretdb-sqlite', 'ferretdb-postgres'].includes(databaseKind)) throw new Error(`BENCH_DATABASE: ferretdb-sqlite or ferretdb-postgres, not ${databaseKind}`);
 const resultsDir = env.BENCH_RESULTS_DIR ? `${env.BENCH_RESULTS_DIR.replace(/\/$/, '')}/` : fileURLToPath(new URL('../results/', import.meta.url));
 
 const say = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -103,12 +108,21 @@ async function main(): Promise<void> {
       temporalAddress = `127.0.0.1:${port}`;
       results.servers.temporal = `dev server (Temporal CLI ${versions.temporalCli}) on a SQLite file, default pragmas`;
     } else results.servers.temporal = `given: ${temporalAddress}`;
-    if (!mongoBase) {
+    let ferretPg: FerretDbPostgres | undefined;
+    let databaseLabel: string;
+    if (!mongoBase && databaseKind === 'ferretdb-postgres') {
+      ferretPg = await startFerretDbPostgres(workDir, logDir);
+      stops.push(ferretPg.stop);
+      mongoBase = ferretPg.mongoBase;
+      databaseLabel = `FerretDB ${versions.ferretdb} on PostgreSQL ${ferretPg.psql('SHOW server_version').trim().split(' ')[0]} (Debian)`;
+      // Merged into earlier results, the header keeps their database; the inbox row names its own.
+      if (!env.BENCH_MERGE) results.servers.database = databaseLabel;
+    } else if (!mongoBase) {
       const port = await freePort();
       stops.push((await startFerretDb({ port, dataDir: join(workDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') })).stop);
       mongoBase = `mongodb://127.0.0.1:${port}/`;
-      results.servers.database = `FerretDB ${versions.ferretdb} on SQLite`;
-    } else results.servers.database = `given: ${mongoBase}`;
+      results.servers.database = databaseLabel = `FerretDB ${versions.ferretdb} on SQLite`;
+    } else results.servers.database = databaseLabel = `given: ${mongoBase}`;
 
     say('bundling workflows');
     const bundleFile = join(workDir, 'workflow-bundle.js');
@@ -202,8 +216,18 @@ async function main(): Promise<void> {
       });
       results.seed = seed;
       if (seed.note) results.notes.push(`Inbox: ${seed.note}; the inbox figures are at that size, not at ${sizes.inboxItems}.`);
+      // The read model's page-1 query, as FerretDB explains it (PostgreSQL backend: with its plan).
+      const pageOne = { filter: { status: 'rectifying', unitScope: 'town-01' }, sort: { due: 1, _id: 1 } as const };
+      if (ferretPg) {
+        results.notes.push(`Inbox on FerretDB/PostgreSQL, EXPLAIN before the GIN index: ${await explainFind(database, 'rectifications', pageOne.filter, pageOne.sort, 20)}; \`{_id}\` lookup: ${await explainFind(database, 'rectifications', { _id: 'x' }, { _id: 1 }, 1)}.`);
+        const gin = indexInboxForPushdown(ferretPg, 'duban_bench', 'rectifications');
+        results.notes.push(`Inbox: \`${gin.index}\` (${gin.seconds} s, with ANALYZE); EXPLAIN after: ${await explainFind(database, 'rectifications', pageOne.filter, pageOne.sort, 20)}.`);
+      }
       const token = await login(api.url, 'town-01', BENCH_PASSWORD);
-      results.inbox = await benchInbox(api.url, database, { token, unitId: 'town-01', status: 'rectifying', limit: 20, pages: [1, 50], connections: sizes.connections, durationSeconds: sizes.loadSeconds, items: seed.seeded });
+      const loadAtStart = loadavg()[0]!;
+      const inbox = await benchInbox(api.url, database, { token, unitId: 'town-01', status: 'rectifying', limit: 20, pages: [1, 50], connections: sizes.connections, durationSeconds: sizes.loadSeconds, items: seed.seeded });
+      const round = (l: number) => Math.round(l * 10) / 10;
+      results.inbox = { ...inbox, database: databaseLabel, loadAverage: { start: round(loadAtStart), end: round(loadavg()[0]!) } };
     });
     await section('export', async () => {
       // The export unit's items come on top of the inbox's (FerretDB v1 scans the collection for the inbox query,
@@ -218,7 +242,7 @@ async function main(): Promise<void> {
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     // Logs stay for a failed section; the servers' data goes.
-    for (const data of ['temporal.db', 'temporal-wal.db', 'ferretdb', 'postgres']) rmSync(join(workDir, data), { recursive: true, force: true });
+    for (const data of ['temporal.db', 'temporal-wal.db', 'ferretdb', 'postgres', 'ferretdb-postgres']) rmSync(join(workDir, data), { recursive: true, force: true });
     say(`logs kept in ${logDir}`);
   }
   results.finishedAt = new Date().toISOString();

@@ -37,6 +37,47 @@ async function lowFreePort(): Promise<number> {
   }
 }
 
+export interface RunningPostgres {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Debian's PostgreSQL in a fresh cluster under `workDir/<name>` (run as the `postgres` user, trust auth on
+ * 127.0.0.1), started with `settings` (`-c` parameters); resolves once it accepts connections.
+ */
+export async function startPostgres(workDir: string, logDir: string, name: string, settings: readonly string[] = []): Promise<RunningPostgres> {
+  // The postgres user must reach its data directory inside our (mkdtemp, 0700) work dir.
+  chmodSync(workDir, 0o755);
+  const dataDir = join(workDir, name);
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
+  const { uid, gid } = postgresUser();
+  chownSync(dataDir, uid, gid);
+  run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { asPostgres: true });
+  const port = await freePort();
+  const log = createWriteStream(join(logDir, `${name}.log`));
+  const options = ['listen_addresses=127.0.0.1', 'max_connections=200', ...settings].flatMap((setting) => ['-c', setting]);
+  const postgres = spawn('postgres', ['-D', dataDir, '-p', String(port), '-k', dataDir, ...options], { stdio: ['ignore', 'pipe', 'pipe'], uid, gid });
+  postgres.stdout.pipe(log);
+  postgres.stderr.pipe(log);
+  const stop = async () => {
+    if (postgres.exitCode !== null || postgres.signalCode !== null) return;
+    const exited = new Promise((r) => postgres.once('exit', r));
+    postgres.kill('SIGINT'); // fast shutdown
+    const timer = setTimeout(() => postgres.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitForPort(port, { child: postgres });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, stop };
+}
+
 export interface PostgresTemporal {
   readonly notes: string[];
   readonly running?: { address: string; stop(): Promise<void> };
@@ -53,28 +94,10 @@ export async function startPostgresTemporal(workDir: string, logDir: string): Pr
   if (spawnSync('sh', ['-c', 'command -v initdb && id postgres']).status !== 0) return { notes: ['PostgreSQL fan-out skipped: initdb or the postgres user is missing (Debian package postgresql)'] };
   const schemaRoot = join(goPath('GOMODCACHE'), `go.temporal.io/server@${TEMPORAL_SERVER_VERSION}`, 'schema/postgresql/v12');
 
-  // The postgres user must reach its data directory inside our (mkdtemp, 0700) work dir.
-  chmodSync(workDir, 0o755);
-  const dataDir = join(workDir, 'postgres');
-  mkdirSync(dataDir, { recursive: true });
-  const { uid, gid } = postgresUser();
-  chownSync(dataDir, uid, gid);
-  run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { asPostgres: true });
-  const pgPort = await freePort();
-  const pgLog = createWriteStream(join(logDir, 'postgres.log'));
-  const postgres = spawn('postgres', ['-D', dataDir, '-p', String(pgPort), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'], { stdio: ['ignore', 'pipe', 'pipe'], uid, gid });
-  postgres.stdout.pipe(pgLog);
-  postgres.stderr.pipe(pgLog);
-  const stopPostgres = async () => {
-    if (postgres.exitCode !== null) return;
-    const exited = new Promise((r) => postgres.once('exit', r));
-    postgres.kill('SIGINT'); // fast shutdown
-    const timer = setTimeout(() => postgres.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const pg = await startPostgres(workDir, logDir, 'postgres');
+  const { port: pgPort } = pg;
+  const stopPostgres = pg.stop;
   try {
-    await waitForPort(pgPort, { child: postgres });
     const sql = (db: string, ...args: string[]) => run(sqlTool, ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(pgPort), '-u', 'postgres', '--db', db, ...args]);
     for (const [db, dir] of [['temporal', 'temporal'], ['temporal_visibility', 'visibility']] as const) {
       sql(db, 'create-database');

@@ -48,7 +48,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.inbox) {
     for (const page of r.inbox.pages) {
       rows.push([
-        `Inbox page ${page.page} (\`${page.query}\`), ${r.inbox.items.toLocaleString('en')} items, ${r.inbox.connections} connections × ${r.inbox.durationSeconds} s, unit user ${r.inbox.unitId}`,
+        `Inbox page ${page.page} (\`${page.query}\`), ${r.inbox.items.toLocaleString('en')} items, ${r.inbox.connections} connections × ${r.inbox.durationSeconds} s, unit user ${r.inbox.unitId} (${r.inbox.matching.toLocaleString('en')} matching)${r.inbox.database ? `; ${r.inbox.database}` : ''}${r.inbox.loadAverage ? `, load ${r.inbox.loadAverage.start} → ${r.inbox.loadAverage.end}` : ''}`,
         `p50 ${page.api.p50Ms} ms, p99 ${page.api.p99Ms} ms, ${page.api.requestsPerSecond} req/s (${page.api.errors} errors)`,
         `driver: p50 ${page.driver.p50Ms} ms, p99 ${page.driver.p99Ms} ms, ${page.driver.requestsPerSecond} req/s (${page.driver.errors} errors, ${page.driver.unfinished ?? 0} unfinished)`,
         `p99 ×${page.p99Ratio}, req/s ×${page.throughputRatio}`,

@@ -236,6 +236,8 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   'POST /api/users/{id}/reset-password': { ...SYSADMIN, params: (c) => ({ id: c.fx.spare['spare-reset'] }) },
   'GET /api/org/units': { gate: ALL_BUT_AUDITOR, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any', inspector: 'any', sysadmin: 'any' } },
   'POST /api/org/units': { ...SYSADMIN, body: () => ({ id: unique('new-unit'), name: '新建单位', kind: 'department', parentId: 'county' }) },
+  // a unit's own staff (分解到人): each caller asks for their own unit; another unit's staff are a 404 (web-split-campaign.e2e.test.ts)
+  'GET /api/org/units/{unitId}/people': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, params: (c) => ({ unitId: USERS[c.user].unit }) },
   'PATCH /api/org/units/{id}': { ...SYSADMIN, params: () => ({ id: 'spare-unit' }), body: () => ({ name: '更名后的备用单位' }) },
   // Re-imports a unit as it is: the import is allowed, and changes nothing the probes' snapshot would see.
   'POST /api/org/import': { ...SYSADMIN, body: () => ({ units: [{ id: 'county', name: '矩阵县', kind: 'county' }] }) },
@@ -408,6 +410,7 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   'POST /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, body: () => ({ ratio: 0.5 }), accepts: businessRefusal('inspectorId') },
   'GET /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, query: {} },
   'GET /api/lookbacks/evaluation': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, query: {} },
+  'GET /api/lookbacks/inspectors': { gate: ['office'], allow: OFFICE },
   'GET /api/lookbacks/{id}': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
   'POST /api/lookbacks/{id}/items/{itemId}/evidence': {
     gate: ['inspector', 'office'],
@@ -469,6 +472,7 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   'GET /api/campaigns/{id}/progress': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
   'GET /api/campaigns/{id}/summary.docx': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
   'GET /api/campaigns/{id}/summary': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
+  'GET /api/campaigns/{id}/items': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
   'GET /api/assignments/escalations': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, query: {} },
   'POST /api/assignments/{id}/escalation': {
     gate: ['office', 'leader'],

@@ -210,6 +210,14 @@ describe('a rectification item over HTTP, from registration to sign-off', () => 
     const dates = [...first.body.items, ...second.body.items].map((i: { dueDate: string }) => i.dueDate);
     expect(dates.slice(0, 3)).toEqual([inDays(5), inDays(6), inDays(7)]);
   });
+
+  it('filters the inbox by one status', async () => {
+    const id = (await office.post('/api/rectifications', { ...validItem(), leadUnitId: 'health', coUnitIds: [] })).body.id as string;
+    const assigned = await health.get('/api/inbox?status=assigned&limit=100');
+    expect(ids(assigned)).toContain(id);
+    expect(new Set(assigned.body.items.map((i: { status: string }) => i.status))).toEqual(new Set(['assigned']));
+    expect(ids(await health.get('/api/inbox?status=rectifying&limit=100'))).not.toContain(id);
+  });
 });
 
 describe('lights, notices and the escalation queue', () => {

@@ -309,10 +309,10 @@ describe('web workbench', { timeout: 180_000 }, () => {
     expect(campaign.status).toBe(201);
     expect((await api.post(`/api/campaigns/${campaign.body.id}/start`)).status).toBe(202);
     await office.page.getByRole('menuitem', { name: '专项行动' }).click();
-    await office.page.getByText('全面排查摸底').waitFor();
+    await office.page.getByText('全面排查摸底（当前阶段）').waitFor();
     await eventually(async () => {
       await office.page.reload();
-      await office.page.getByText('全面排查摸底').waitFor();
+      await office.page.getByText('全面排查摸底（当前阶段）').waitFor();
       return office.page.getByText('按单位').count();
     }).toBe(1);
     await eventually(async () => {

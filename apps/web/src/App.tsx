@@ -19,6 +19,7 @@ const RegisterPage = lazy(() => import('./pages/RegisterPage').then((m) => ({ de
 const TaskListsPage = lazy(() => import('./pages/TaskListsPage').then((m) => ({ default: m.TaskListsPage })));
 const ExportsPage = lazy(() => import('./pages/ExportsPage').then((m) => ({ default: m.ExportsPage })));
 const CampaignsPage = lazy(() => import('./pages/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const AssignmentPage = lazy(() => import('./pages/AssignmentPage').then((m) => ({ default: m.AssignmentPage })));
 
 export function App() {
@@ -50,6 +51,7 @@ export function App() {
           <Route path="/inspections" element={<InspectionsPage />} />
           <Route path="/inspections/:id" element={<InspectionDetailPage />} />
           <Route path="/lookbacks" element={<LookBacksPage />} />
+          <Route path="/settings" element={<SettingsPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </Suspense>

@@ -9,7 +9,7 @@ import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CLOCK, type Clock } from '../infrastructure/tokens.js';
 import { toView } from '../rectification/rectification-view.js';
 import { CampaignDto, FindingDto, SpreadDto } from './campaign.dto.js';
-import { Campaigns } from './campaigns.usecases.js';
+import { Campaigns, type CampaignFindingView } from './campaigns.usecases.js';
 
 function toCampaignView(record: CampaignRecord) {
   const { _id, ...rest } = record;
@@ -87,6 +87,13 @@ export class CampaignController {
   @ApiOperation({ summary: '进度：按子行动、阶段、单位统计状态与亮灯、完成率、超期清单' })
   progress(@Param('id') id: string) {
     return this.campaigns.progress(id);
+  }
+
+  @Get(':id/items')
+  @Roles('office', 'leader')
+  @ApiOperation({ summary: '排查发现的问题：各单位填报后形成的整改问题（状态、亮灯、整改时限）' })
+  async items(@Param('id') id: string): Promise<{ items: CampaignFindingView[] }> {
+    return { items: await this.campaigns.findings(id) };
   }
 
   @Get(':id/summary.docx')

@@ -19,6 +19,10 @@ import {
   type Actor,
   type CampaignProgress,
   type RectificationState,
+  LIGHT_LABELS,
+  STATUS_LABELS,
+  type Light,
+  type Status,
 } from '@duban/domain';
 import { AssignmentReadModel, CampaignRepository, RectificationReadModel, UnitRepository, type CampaignRecord } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
@@ -26,6 +30,20 @@ import { toApiError } from '../rectification/temporal-errors.js';
 import { RegisterRectification } from '../rectification/usecases/register-rectification.usecase.js';
 import { API_SETTINGS, CLOCK, DATABASE, TEMPORAL_CLIENT, type ApiSettings, type Clock } from '../infrastructure/tokens.js';
 import type { CampaignDto, FindingDto, SpreadDto } from './campaign.dto.js';
+
+/** A finding's item as the campaign board lists it. */
+export interface CampaignFindingView {
+  id: string;
+  title: string;
+  leadUnitId: string;
+  subActionId: string | null;
+  checkId: string | null;
+  status: Status;
+  statusLabel: string;
+  light: Light | null;
+  lightLabel: string | null;
+  dueDate: string;
+}
 
 /** Special campaigns (专项行动): defined and run by the office; units record findings that become items. */
 @Injectable()
@@ -157,6 +175,27 @@ export class Campaigns {
       tasks.map((t) => ({ id: t.id, leadUnitId: t.leadUnitId, status: t.status, dueAt: t.dueAt, light: assignmentLight(t, now) })),
     );
     return { ...progress, rectificationPhaseDone: rectificationPhaseDone(items) };
+  }
+
+  /** The items the campaign's units found (the board's list), each with its light now. */
+  async findings(id: string): Promise<CampaignFindingView[]> {
+    const campaign = await this.get(id);
+    const now = this.clock.now();
+    return (await this.items.ofCampaign(campaign._id)).map((s) => {
+      const lit = light(s, now);
+      return {
+        id: s.id,
+        title: s.title,
+        leadUnitId: s.leadUnitId,
+        subActionId: s.campaign?.subActionId ?? null,
+        checkId: s.campaign?.checkId ?? null,
+        status: s.status,
+        statusLabel: STATUS_LABELS[s.status],
+        light: lit,
+        lightLabel: lit ? LIGHT_LABELS[lit] : null,
+        dueDate: shanghaiDate(s.dueAt),
+      };
+    });
   }
 
   /** Unit names by id (for documents). */

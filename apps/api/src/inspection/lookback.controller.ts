@@ -4,7 +4,7 @@ import { shanghaiDate } from '@duban/domain';
 import { XLSX_TYPE, streamSheet, xlsxDisposition } from '../report/xlsx.js';
 import type { Actor } from '@duban/domain';
 import type { Connection } from 'mongoose';
-import { UnitRepository, type LookBackRecord } from '@duban/persistence';
+import { UnitRepository, UserRepository, type LookBackRecord } from '@duban/persistence';
 import { DATABASE } from '../infrastructure/tokens.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { LookBackEvidenceGuard } from './evidence-upload.guard.js';
@@ -28,11 +28,13 @@ function toLookBackView(record: LookBackRecord) {
 @Controller('lookbacks')
 export class LookBackController {
   private readonly units: UnitRepository;
+  private readonly users: UserRepository;
   constructor(
     @Inject(LookBacks) private readonly lookBacks: LookBacks,
     @Inject(DATABASE) database: Connection,
   ) {
     this.units = new UnitRepository(database);
+    this.users = new UserRepository(database);
   }
 
   @Get('evaluation')
@@ -52,6 +54,14 @@ export class LookBackController {
   @ApiOperation({ summary: '回头看列表：办公室看全部，督导人员看分配给自己的（复核队列）' })
   async list(@Query() query: LimitQueryDto, @CurrentActor() actor: Actor) {
     return { items: (await this.lookBacks.list(actor, query.limit ?? 20)).map(toLookBackView) };
+  }
+
+  @Get('inspectors')
+  @Roles('office')
+  @ApiOperation({ summary: '在岗督导人员（办公室发起回头看时指定承担复核的人）' })
+  async inspectors(): Promise<{ items: { id: string; name: string }[] }> {
+    const people = await this.users.listActiveWithRoles(['inspector']);
+    return { items: people.map((p) => ({ id: p._id, name: p.name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')) };
   }
 
   @Get(':id')

@@ -4,16 +4,19 @@ import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
 import { ASSIGNMENT_STATUS_LABELS, type AssignmentAction, type AssignmentStatus } from '@duban/domain';
 import { api } from '../api/client';
+import { hasRole, useSession } from '../auth/session';
 import type { NoticeRow } from '../api/types';
 import { LightTag } from '../components/LightTag';
 import { Rows } from '../components/Rows';
 import { messageOf } from '../components/errors';
 import { useUnits } from '../components/useUnits';
+import { SplitDialog } from './SplitDialog';
 import type { AssignmentRow } from './TaskListsPage';
 
 interface Part {
   id: string;
   title: string;
+  assigneeUserId: string;
   assigneeName: string;
   dueDate: string;
   done: { summary: string; at?: string } | null;
@@ -36,7 +39,7 @@ interface StepForm {
   danger?: boolean;
 }
 
-/** The steps this page offers; split (分解到人) needs a picker of the unit's people, which the API has no list for yet. */
+/** The steps with a one-field form; split (分解到人) has its own dialog (SplitDialog). */
 const STEPS: Partial<Record<AssignmentAction, StepForm>> = {
   sign: { label: '签收', path: 'sign' },
   submit: { label: '报送办结', path: 'submit', field: { name: 'summary', label: '完成情况', required: true } },
@@ -50,6 +53,8 @@ export function AssignmentPage() {
   const { id = '' } = useParams();
   const { nameOf } = useUnits();
   const { message } = AntApp.useApp();
+  const { user } = useSession();
+  const [splitting, setSplitting] = useState(false);
   const [item, setItem] = useState<AssignmentView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [step, setStep] = useState<{ action: string; form: StepForm } | null>(null);
@@ -81,6 +86,9 @@ export function AssignmentPage() {
   if (error && !item) return <Result status="404" title="无法查看该任务" subTitle={error} />;
   if (!item) return <Spin />;
   const can = (action: AssignmentAction) => item.allowedActions.includes(action);
+  // The API offers completePart when the user may complete some part; each part's button follows the same rule.
+  const mayComplete = (p: Part) => can('completePart') && (p.assigneeUserId === user?.id || (hasRole(user, 'unit_leader') && user?.unitId === item.leadUnitId));
+  const today = dayjs().format('YYYY-MM-DD');
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
       <Card
@@ -117,6 +125,7 @@ export function AssignmentPage() {
               </Button>
             );
           })}
+          {can('split') && <Button onClick={() => setSplitting(true)}>{item.parts.length > 0 ? '重新分解到人' : '分解到人'}</Button>}
           {can('reportValue') && <Button onClick={() => setStep({ action: 'reportValue', form: { label: '报送完成进度', path: 'value' } })}>报送完成进度</Button>}
         </Space>
       </Card>
@@ -146,21 +155,24 @@ export function AssignmentPage() {
         </Col>
         <Col xs={24} lg={10}>
           <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-            <Card title="子任务（分解到人）" size="small">
+            <Card title="子任务（分解到人）" size="small" extra={item.parts.length > 0 && `已完成 ${item.parts.filter((p) => p.done).length}/${item.parts.length}`}>
               <Rows
                 items={item.parts}
                 rowKey={(p) => p.id}
                 empty="未分解"
                 render={(p) => (
-                  <Space orientation="vertical" size={0} style={{ width: '100%' }}>
-                    <Typography.Text strong>{p.title}</Typography.Text>
+                  <Space orientation="vertical" size={0} style={{ width: '100%' }} data-testid={`part-${p.id}`}>
+                    <Space wrap>
+                      <Typography.Text strong>{p.title}</Typography.Text>
+                      {p.done ? <Tag color="green">已完成</Tag> : p.dueDate < today ? <Tag color="red">已超期</Tag> : <Tag color="blue">待完成</Tag>}
+                    </Space>
                     <Typography.Text type="secondary">
                       {p.assigneeName} · 时限 {p.dueDate}
                     </Typography.Text>
                     {p.done ? (
                       <Typography.Text>已完成：{p.done.summary}</Typography.Text>
                     ) : (
-                      can('completePart') && (
+                      mayComplete(p) && (
                         <Button size="small" onClick={() => setStep({ action: 'completePart', form: { label: '完成子任务', path: `parts/${p.id}/complete`, field: { name: 'summary', label: '完成情况', required: true } } })}>
                           完成子任务
                         </Button>
@@ -186,6 +198,17 @@ export function AssignmentPage() {
           </Space>
         </Col>
       </Row>
+      <SplitDialog<AssignmentView>
+        open={splitting}
+        assignmentPath={path}
+        unitId={item.leadUnitId}
+        dueDate={item.dueDate}
+        onClose={() => setSplitting(false)}
+        onSplit={(view) => {
+          setItem(view);
+          setSplitting(false);
+        }}
+      />
       <Modal open={!!step} title={step?.form.label} okText="提交" cancelText="取消" onOk={() => void submit()} onCancel={() => setStep(null)} destroyOnHidden>
         {step && !step.form.field && step.action !== 'reportValue' && <p>确认{step.form.label}「{item.title}」？</p>}
         <Form form={form} layout="vertical">

@@ -1,9 +1,10 @@
-import { App as AntApp, Button, Card, Col, DatePicker, Form, Input, InputNumber, Modal, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Col, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Radio, Row, Select, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { api } from '../api/client';
 import { hasRole, useSession } from '../auth/session';
+import { Rows } from '../components/Rows';
 import { messageOf } from '../components/errors';
 import { useUnits } from '../components/useUnits';
 import { CATEGORY_OPTIONS, SOURCE_OPTIONS } from '../components/vocabulary';
@@ -19,6 +20,7 @@ interface LookBack {
   id: string;
   ratio: number;
   seed: string;
+  strata: { unitId: string; population: number; drawn: string[] }[];
   entries: Entry[];
   startedBy: { name: string };
   startedAt: string;
@@ -40,6 +42,18 @@ export function LookBacksPage() {
   const [resultForm] = Form.useForm<{ outcome: 'passed' | 'failed'; note: string; newDueDate?: Dayjs }>();
   const outcome = Form.useWatch('outcome', resultForm);
   const inspector = hasRole(user, 'inspector');
+  const office = hasRole(user, 'office');
+  const [inspectors, setInspectors] = useState<{ id: string; name: string }[]>([]);
+  const [drawn, setDrawn] = useState<LookBack | null>(null);
+
+  // The office names who checks the draw (an inspector drawing for themselves need not).
+  useEffect(() => {
+    if (!office) return;
+    api
+      .get<{ items: { id: string; name: string }[] }>('/lookbacks/inspectors')
+      .then((r) => setInspectors(r.items))
+      .catch((f) => void message.error(messageOf(f)));
+  }, [office, message]);
 
   const load = useCallback(() => {
     api
@@ -49,17 +63,20 @@ export function LookBacksPage() {
   }, [message]);
   useEffect(load, [load]);
 
-  async function start(values: { source?: string; unitId?: string; category?: string; closed?: [Dayjs, Dayjs]; ratio: number }) {
+  async function start(values: { source?: string; unitId?: string; category?: string; closed?: [Dayjs, Dayjs]; ratio: number; seed?: string; inspectorId?: string }) {
     try {
-      await api.post('/lookbacks', {
+      const started = await api.post<LookBack>('/lookbacks', {
+        ...(values.seed ? { seed: values.seed } : {}),
+        ...(values.inspectorId ? { inspectorId: values.inspectorId } : {}),
         ...(values.source ? { source: values.source } : {}),
         ...(values.unitId ? { unitId: values.unitId } : {}),
         ...(values.category ? { category: values.category } : {}),
         ...(values.closed ? { closedFrom: values.closed[0].format('YYYY-MM-DD'), closedTo: values.closed[1].format('YYYY-MM-DD') } : {}),
         ratio: values.ratio,
       });
+      setDrawn(started);
       load();
-      void message.success('已抽取');
+      void message.success(`已抽取 ${started.entries.length} 个问题`);
     } catch (failure) {
       void message.error(messageOf(failure));
     }
@@ -84,8 +101,7 @@ export function LookBacksPage() {
   const queue = rows.flatMap((lookBack) => lookBack.entries.map((entry) => ({ lookBack, entry })));
   return (
     <Row gutter={[16, 16]}>
-      {/* The office would have to name the inspector, and only the system administrator may list users: inspectors draw their own. */}
-      {inspector && (
+      {(inspector || office) && (
         <Col xs={24} xl={8}>
           <Card title="发起回头看">
             <Form layout="vertical" onFinish={start} initialValues={{ ratio: 0.3 }}>
@@ -101,9 +117,17 @@ export function LookBacksPage() {
               <Form.Item label="销号日期" name="closed">
                 <DatePicker.RangePicker style={{ width: '100%' }} />
               </Form.Item>
-              <Form.Item label="抽查比例" name="ratio" rules={[{ required: true }]}>
+              <Form.Item label="抽查比例" name="ratio" rules={[{ required: true, message: '请填写抽查比例' }]}>
                 <InputNumber min={0.01} max={1} step={0.05} />
               </Form.Item>
+              <Form.Item label="随机种子（可不填，留空由系统生成并记录）" name="seed">
+                <Input maxLength={128} />
+              </Form.Item>
+              {office && !inspector && (
+                <Form.Item label="承担复核的督导人员" name="inspectorId" rules={[{ required: true, message: '请选择督导人员' }]}>
+                  <Select options={inspectors.map((p) => ({ value: p.id, label: p.name }))} notFoundContent="暂无督导人员" />
+                </Form.Item>
+              )}
               <Button type="primary" htmlType="submit">
                 按比例抽取
               </Button>
@@ -111,7 +135,35 @@ export function LookBacksPage() {
           </Card>
         </Col>
       )}
-      <Col xs={24} xl={inspector ? 16 : 24}>
+      <Col xs={24} xl={inspector || office ? 16 : 24}>
+        {drawn && (
+          <Card title="本次抽取结果" size="small" style={{ marginBottom: 16 }} data-testid="lookback-draw">
+            <Descriptions size="small" column={{ xs: 1, sm: 2 }}>
+              <Descriptions.Item label="随机种子">
+                <Typography.Text copyable data-testid="lookback-seed">
+                  {drawn.seed}
+                </Typography.Text>
+              </Descriptions.Item>
+              <Descriptions.Item label="抽查比例">{drawn.ratio}</Descriptions.Item>
+              <Descriptions.Item label="抽取">
+                {drawn.entries.length} 个（共 {drawn.strata.reduce((n, s) => n + s.population, 0)} 个已销号问题）
+              </Descriptions.Item>
+            </Descriptions>
+            {/* Plain rows, not a table: the queue below is the page's table of drawn items. */}
+            <Rows
+              items={drawn.strata}
+              rowKey={(stratum) => stratum.unitId}
+              empty="没有符合条件的已销号问题"
+              render={(stratum) => (
+                <Typography.Text>
+                  {nameOf(stratum.unitId)}：已销号 {stratum.population} 个，抽取 {stratum.drawn.length} 个
+                  {stratum.drawn.length > 0 && `（${stratum.drawn.map((id) => drawn.entries.find((e) => e.itemId === id)?.title ?? id).join('、')}）`}
+                </Typography.Text>
+              )}
+            />
+            <Typography.Text type="secondary">按单位分层，每层按 sha256(种子:问题编号) 排序取前 ceil(比例×数量) 个，凭种子可复现抽取结果。</Typography.Text>
+          </Card>
+        )}
         <Card title={inspector ? '我的复核队列' : '回头看复核情况'}>
           <Table
             rowKey={(r) => `${r.lookBack.id}:${r.entry.itemId}`}
@@ -122,7 +174,8 @@ export function LookBacksPage() {
             columns={[
               { title: '问题', render: (_v, r) => <Link to={`/items/${r.entry.itemId}`}>{r.entry.title}</Link> },
               { title: '责任单位', render: (_v, r) => nameOf(r.entry.unitId) },
-              { title: '抽取', render: (_v, r) => `${r.lookBack.startedAt.slice(0, 10)} · 比例 ${r.lookBack.ratio}` },
+              { title: '抽取', render: (_v, r) => `${r.lookBack.startedAt.slice(0, 10)} · 比例 ${r.lookBack.ratio}`, responsive: ['md'] },
+              { title: '种子', render: (_v, r) => <Typography.Text style={{ fontSize: 12 }}>{r.lookBack.seed.slice(0, 8)}</Typography.Text>, responsive: ['lg'] },
               { title: '复核', render: (_v, r) => <Tag color={OUTCOMES[r.entry.outcome].colour}>{OUTCOMES[r.entry.outcome].label}</Tag> },
               {
                 title: '',
