@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: installs what is missing (npm packages, pinned servers), type-checks and lints, then runs
 // every suite against real servers started on free loopback ports. Arguments go to vitest
-// (e.g. `npm test -- --project e2e`); with arguments the type-check and lint are skipped.
+// (e.g. `npm test -- --project e2e`); with arguments the tests' type-check and lint are skipped.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +22,10 @@ function step(label, script, scriptArgs) {
 ensureNodeModules();
 provisionAll();
 ensureBrowser(); // Chromium + CJK fonts for the browser tests (test/src/web.e2e.test.ts)
+// `tsc -b` type-checks the sources and builds `dist/`, which the suites' global setup imports (the workflow
+// bundler of `@duban/worker`): a focused run on a fresh clone needs it too. Incremental, so seconds when built.
+step('typecheck (sources)', bin('typescript', 'bin/tsc'), ['-b', 'tsconfig.json']);
 if (args.length === 0) {
-  step('typecheck (sources)', bin('typescript', 'bin/tsc'), ['-b', 'tsconfig.json']);
   step('typecheck (tests)', bin('typescript', 'bin/tsc'), ['-p', 'tsconfig.spec.json']);
   step('lint', bin('eslint', 'bin/eslint.js'), ['.']);
 }
