@@ -409,7 +409,6 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   // Started by an inspector for themself; the office must name the inspector (a 400 on that field without one).
   'POST /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, body: () => ({ ratio: 0.5 }), accepts: businessRefusal('inspectorId') },
   'GET /api/lookbacks': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, query: {} },
-  'GET /api/lookbacks/evaluation': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, query: {} },
   'GET /api/lookbacks/inspectors': { gate: ['office'], allow: OFFICE },
   'GET /api/lookbacks/{id}': { gate: ['inspector', 'office'], allow: { inspector: 'any', office: 'any' }, params: () => ({ id: randomUUID() }), accepts: notFound },
   'POST /api/lookbacks/{id}/items/{itemId}/evidence': {

@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { RECTIFICATION_WORKFLOW, registeredUpdate, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
 import { drawSample, endOfShanghaiDay, shanghaiDate, uuidFromName } from '@duban/domain';
+import { markLookBackFailure } from '@duban/persistence';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
-import { downloadSheet } from './support/xlsx.js';
+import { readDocx } from './support/docx.js';
+import { downloadSheet, readWorkbook } from './support/xlsx.js';
 
 let stack: Stack;
 let office: ApiClient;
@@ -54,26 +56,105 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** Every GET of the OpenAPI document without a path parameter: the lists, counts, dashboards and exports. */
-async function parameterlessGets(): Promise<string[]> {
-  const document = (await stack.api.get('/api/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-  return Object.entries(document.paths)
-    .filter(([path, operations]) => 'get' in operations && !path.includes('{'))
-    .map(([path]) => path);
+interface QueryParameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  schema?: { enum?: string[] };
 }
 
-/** What each non-office user gets from every such GET, as text (JSON or CSV alike). */
-async function everythingUnitsSee(): Promise<Map<string, string>> {
-  const paths = await parameterlessGets();
-  const seen = new Map<string, string>();
+/** Every GET of the OpenAPI document without a path parameter (the lists, counts, dashboards and exports), with its query parameters. */
+async function parameterlessGets(): Promise<{ path: string; query: QueryParameter[] }[]> {
+  const document = (await stack.api.get('/api/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: QueryParameter[] }>> };
+  return Object.entries(document.paths)
+    .filter(([path, operations]) => 'get' in operations && !path.includes('{'))
+    .map(([path, operations]) => ({ path, query: (operations.get!.parameters ?? []).filter((p) => p.in === 'query') }));
+}
+
+/**
+ * The queries to try on a GET: only what it requires (and the longest page), then each filter alone, set to where a
+ * leak would show (the source 暗访, the findings' category, the user's own unit with its sub-units, a window around
+ * now, the first value of any other enumerated filter).
+ */
+function queriesOf(parameters: QueryParameter[], unitId: string): string[] {
+  const year = inDays(0).slice(0, 4);
+  const required: Record<string, string> = { period: year, year, from: inDays(-30), to: inDays(60) };
+  const filters: Record<string, string> = { ...required, source: 'anonymous_visit', category: 'drinking_water', unitId, mine: 'false' };
+  const base = new URLSearchParams();
+  for (const p of parameters) {
+    if (p.required) base.set(p.name, required[p.name] ?? '');
+    else if (p.name === 'limit') base.set('limit', '100');
+  }
+  const queries = [base.toString()];
+  for (const p of parameters) {
+    if (p.required || p.name === 'limit') continue;
+    const value = filters[p.name] ?? (p.schema?.enum?.includes('assigned') ? 'assigned' : p.schema?.enum?.[0]);
+    if (value === undefined) continue;
+    const filtered = new URLSearchParams(base);
+    filtered.set(p.name, value);
+    queries.push(filtered.toString());
+  }
+  return queries;
+}
+
+const tokenOf = (client: ApiClient) => (client as unknown as { token: string }).token;
+
+/** A body as text, whatever it is: JSON, CSV or plain text, every cell of every sheet of an XLSX, the text of a DOCX. Throws on anything else. */
+async function decode(call: string, type: string, body: Buffer): Promise<string> {
+  if (body.length === 0) return '';
+  if (type.includes('json')) return JSON.stringify(JSON.parse(body.toString('utf8')));
+  if (type.includes('spreadsheetml')) return JSON.stringify(await readWorkbook(body));
+  if (type.includes('wordprocessingml')) {
+    const doc = await readDocx(body);
+    return JSON.stringify([doc.paragraphs, doc.tables]);
+  }
+  if (type.startsWith('text/')) return body.toString('utf8');
+  throw new Error(`${call}: a body of type ${type || '(none)'} that the test cannot read`);
+}
+
+interface Seen {
+  status: number;
+  type: string;
+  text: string;
+}
+
+/**
+ * What each non-office user gets from every such GET, raw body decoded to text: with only the parameters the call
+ * requires, and with each of its filters. Every call must answer 200 or 403 (404 on the hidden inspection routes),
+ * and every body must decode, or the test fails here: so each export is really read.
+ */
+async function everythingUnitsSee(): Promise<Map<string, Seen>> {
+  const operations = await parameterlessGets();
+  const seen = new Map<string, Seen>();
   for (const [who, client] of Object.entries(units)) {
-    for (const path of paths) {
-      const reply = await client.request('GET', path.includes('/audit') ? path : `${path}${path.includes('?') ? '&' : '?'}limit=100`).catch(() => null);
-      const text = reply ? JSON.stringify(reply.body) : '';
-      seen.set(`${who} GET ${path}`, text);
+    const unitId = (await client.get('/api/auth/me')).body.unitId as string;
+    for (const { path, query } of operations) {
+      for (const search of queriesOf(query, unitId)) {
+        const url = search ? `${path}?${search}` : path;
+        const call = `${who} GET ${url}`;
+        const response = await fetch(stack.baseUrl + url, { headers: { authorization: `Bearer ${tokenOf(client)}` } });
+        const type = response.headers.get('content-type') ?? '';
+        const text = await decode(call, type, Buffer.from(await response.arrayBuffer()));
+        // 403 for a role the route is not for; the inspection routes, hidden from other roles, answer 404.
+        const expected = path.startsWith('/api/inspections') ? [404] : [200, 403];
+        expect(expected, `${call} answered ${response.status}: ${text.slice(0, 300)}`).toContain(response.status);
+        seen.set(call, { status: response.status, type, text });
+      }
     }
   }
   return seen;
+}
+
+/** Replies that differ between two looks (ignoring instants and the export time), e.g. a count that moved. */
+function changed(before: Map<string, Seen>, after: Map<string, Seen>): string[] {
+  const stable = (text: string) => text.replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})/g, '<instant>');
+  return [...after].filter(([call, reply]) => before.get(call)?.status !== reply.status || stable(before.get(call)!.text) !== stable(reply.text)).map(([call]) => call);
+}
+
+/** Every look-back failure mark on the items a unit leads, counted directly in the read model. */
+async function failureMarksOf(unitId: string): Promise<number> {
+  const items = await stack.database.collection('rectifications').find({ leadUnitId: unitId }).toArray();
+  return items.reduce((n, item) => n + ((item.lookBackFailures as unknown[] | undefined)?.length ?? 0), 0);
 }
 
 describe('暗访督导', () => {
@@ -81,8 +162,10 @@ describe('暗访督导', () => {
   let findingIds: string[];
   let itemIds: string[];
   const secrets: string[] = [];
+  let beforePlan: Map<string, Seen>;
 
   it('plans an inspection and records findings with evidence (device capture time and upload time kept)', async () => {
+    beforePlan = await everythingUnitsSee();
     const planned = await inspector.post('/api/inspections', {
       title: '四不两直暗访第七组',
       targetUnitIds: ['village-a1', 'village-a2'],
@@ -129,8 +212,16 @@ describe('暗访督导', () => {
 
   it('keeps the plan invisible to every unit (and the leader) over every list, count and export, and answers alike for it and for nothing', async () => {
     const seen = await everythingUnitsSee();
-    expect(seen.size).toBeGreaterThan(6 * 5);
-    for (const [call, text] of seen) for (const secret of secrets) expect(text.includes(secret), `${call} shows ${secret}`).toBe(false);
+    expect(seen.size).toBeGreaterThan(6 * 5 * 2);
+    for (const [call, { text }] of seen) for (const secret of secrets) expect(text.includes(secret), `${call} shows ${secret}`).toBe(false);
+    // The exports were read, not skipped: each unit's ledger and evaluation ranking came back as workbooks.
+    for (const who of Object.keys(units)) {
+      for (const path of ['/api/reports/ledger', '/api/reports/ledger?source=anonymous_visit', `/api/reports/evaluation/export?period=${inDays(0).slice(0, 4)}`]) {
+        expect(seen.get(`${who} GET ${path}`), `${who} GET ${path}`).toMatchObject({ status: 200, type: expect.stringContaining('spreadsheetml') });
+      }
+    }
+    // Nor does anything count it: every list, count and export answers exactly as before the plan.
+    expect(changed(beforePlan, seen)).toEqual([]);
 
     const itemOfFinding = uuidFromName(`finding:${findingIds[0]}`);
     for (const client of Object.values(units)) {
@@ -212,7 +303,7 @@ describe('暗访督导', () => {
     // Still nothing of the inspection itself: only its items.
     expect((await villageA1.get(`/api/inspections/${inspectionId}`)).status).toBe(404);
     const seen = await everythingUnitsSee();
-    for (const [call, text] of seen) for (const secret of [inspectionId, ...findingIds, '四不两直暗访第七组']) expect(text.includes(secret), `${call} shows ${secret}`).toBe(false);
+    for (const [call, { text }] of seen) for (const secret of [inspectionId, ...findingIds, '四不两直暗访第七组']) expect(text.includes(secret), `${call} shows ${secret}`).toBe(false);
   });
 
   it('look-back: draws closed items reproducibly per unit; a failed check reopens the item (red, escalation from zero), a passed one is verified', async () => {
@@ -248,8 +339,13 @@ describe('暗访督导', () => {
     expect(filtered.body.entries).toEqual([]);
     expect(filtered.body.seed).toEqual(expect.any(String));
 
-    // The inspector's queue.
+    // The inspector's queue, and an in-app notification to the inspector named for it (none for the draws they started themselves).
     expect((await inspector.get('/api/lookbacks')).body.items.map((l: { id: string }) => l.id)).toContain(start.body.id);
+    const queued = (await inspector.get('/api/notifications?limit=100')).body.items.filter((n: { subject: { kind: string } }) => n.subject.kind === 'lookback');
+    expect(queued).toEqual([
+      expect.objectContaining({ level: 'info', title: '回头看复核任务：2 个问题待复核', body: expect.stringContaining('已进入您的复核队列'), subject: { kind: 'lookback', id: start.body.id }, readAt: null }),
+    ]);
+    for (const client of Object.values(units)) expect(JSON.stringify((await client.get('/api/notifications?limit=100')).body)).not.toContain(start.body.id);
     expect((await villageA1.get(`/api/lookbacks/${start.body.id}`)).status).toBe(403);
 
     // Failed, with evidence: reopened through the reopen step.
@@ -266,7 +362,7 @@ describe('暗访督导', () => {
     expect(reopened.body).toMatchObject({ status: 'rectifying', closedAt: null, dueDate: inDays(15), escalation: { level: 0 } });
     expect(reopened.body.notices.map((n: { colour: string }) => n.colour)).toEqual(['red']);
     expect(reopened.body.timeline.at(-1)).toMatchObject({ action: 'reopen', note: expect.stringContaining('整改不到位') });
-    expect(reopened.body.lookBackFailures).toEqual([{ at: expect.any(String), lookBackId: start.body.id, note: '水压仍不足' }]);
+    expect(reopened.body.lookBackFailures).toEqual([{ at: expect.any(String), lookBackId: start.body.id, note: '水压仍不足', afterSeq: expect.any(Number) }]);
     expect(ids(await villageA1.get('/api/inbox'))).toContain(itemIds[0]);
     await expect.poll(async () => JSON.stringify((await office.get('/api/notifications?limit=100')).body), { timeout: 20_000 }).toContain(itemIds[0]);
     expect((await inspector.post(`/api/lookbacks/${lookBack}/items/${itemIds[0]}/result`, { outcome: 'passed', note: '再次' })).status).toBe(409);
@@ -286,12 +382,78 @@ describe('暗访督导', () => {
     ]);
     expect((await downloadSheet(water, stack.baseUrl, `/api/lookbacks/${lookBack}/ledger`)).status).toBe(403);
 
-    // Evaluation input per unit.
-    const evaluation = await leader.get('/api/lookbacks/evaluation');
+    // Evaluation input per unit: the failure counts against village-a1 (整改不到位) in the period it was recorded.
+    const month = shanghaiDate(new Date(reopened.body.lookBackFailures[0].at)).slice(0, 7);
+    const evaluation = await leader.get(`/api/reports/evaluation?period=${month}`);
     expect(evaluation.status).toBe(200);
-    const row = (unit: string) => evaluation.body.units.find((u: { unitId: string }) => u.unitId === unit);
-    expect(row('village-a1')).toMatchObject({ items: 1, closed: 0, lookBackChecked: 1, lookBackFailures: 1, escalations: 0 });
-    expect(row('water')).toMatchObject({ items: 1, closed: 1, closedOnTime: 1, onTimeRate: 1, returns: 0, lookBackChecked: 1, lookBackFailures: 0 });
-    expect((await water.get('/api/lookbacks/evaluation')).status).toBe(403);
+    const counters = (unit: string) => evaluation.body.units.find((u: { unitId: string }) => u.unitId === unit).counters;
+    expect(counters('village-a1').lookBackFailures).toBe(1);
+    expect(counters('village-a1').lookBackFailures).toBe(await failureMarksOf('village-a1'));
+    expect(counters('water').lookBackFailures).toBe(0);
+  });
+
+  it('look-back: a failed check retried after a partial failure ends with one 整改不到位 mark, one reopening and the entry recorded', async () => {
+    const [item] = itemIds;
+    const inspectorId = (await inspector.get('/api/auth/me')).body.id as string;
+    const closeAgain = async () => {
+      expect((await villageA1.post(`/api/rectifications/${item}/completion`, { summary: '已再次整改' })).status).toBe(200);
+      expect((await office.post(`/api/rectifications/${item}/sign-off`, { note: '验收通过' })).body.status).toBe('closed');
+    };
+    const startOne = async (seed: string) => {
+      const started = await office.post('/api/lookbacks', { unitId: 'village-a1', source: 'anonymous_visit', ratio: 1, seed, inspectorId });
+      expect(started.body.entries.map((e: { itemId: string }) => e.itemId)).toEqual([item]);
+      const photo = await inspector.postForm(`/api/lookbacks/${started.body.id}/items/${item}/evidence`, pngForm());
+      return { lookBack: started.body.id as string, photo: photo.body.id as string };
+    };
+    const record = (lookBack: string, photo: string) =>
+      inspector.post(`/api/lookbacks/${lookBack}/items/${item}/result`, { outcome: 'failed', note: '仍未整改到位', newDueDate: inDays(12), attachmentIds: [photo] });
+    const reopenings = async () => (await villageA1.get(`/api/rectifications/${item}`)).body.timeline.filter((t: { action: string }) => t.action === 'reopen').length;
+    const marksOf = async (lookBack: string) => (await villageA1.get(`/api/rectifications/${item}`)).body.lookBackFailures.filter((m: { lookBackId: string }) => m.lookBackId === lookBack);
+
+    // 1. The first attempt marked the item and stopped there (the API went down before reopening): the retry reopens once.
+    await closeAgain();
+    const first = await startOne('retry-after-mark');
+    const reopenedBefore = await reopenings();
+    expect(await markLookBackFailure(stack.database, item!, { at: new Date().toISOString(), lookBackId: first.lookBack, note: '仍未整改到位' })).toMatchObject({ lookBackId: first.lookBack });
+    const afterMark = await record(first.lookBack, first.photo);
+    expect(afterMark.status).toBe(200);
+    expect(afterMark.body.reopened).toMatchObject({ id: item, status: 'rectifying' });
+    expect(await marksOf(first.lookBack)).toHaveLength(1);
+    expect(await reopenings()).toBe(reopenedBefore + 1);
+    expect(afterMark.body.lookBack.entries).toEqual([expect.objectContaining({ itemId: item, outcome: 'failed', evidenceAttachmentIds: [first.photo] })]);
+
+    // 2. The first attempt marked and reopened the item, then its look-back entry was not written: the retry finishes the
+    //    entry without reopening again and keeps the mark (the same two steps recording takes: mark, then the reopen step).
+    await closeAgain();
+    const second = await startOne('retry-after-reopen');
+    const other = await startOne('drawn-twice');
+    const beforeSecond = await reopenings();
+    await markLookBackFailure(stack.database, item!, { at: new Date().toISOString(), lookBackId: second.lookBack, note: '仍未整改到位' });
+    expect((await inspector.post(`/api/rectifications/${item}/reopen`, { reason: '回头看复核未通过（整改不到位）：仍未整改到位', newDueDate: inDays(12) })).status).toBe(200);
+    expect((await office.get(`/api/lookbacks/${second.lookBack}`)).body.entries[0].outcome).toBe('pending');
+    const afterReopen = await record(second.lookBack, second.photo);
+    expect(afterReopen.status).toBe(200);
+    expect(afterReopen.body.reopened).toMatchObject({ id: item, status: 'rectifying', dueAt: endOfShanghaiDay(inDays(12)) });
+    expect(afterReopen.body.lookBack.entries).toEqual([expect.objectContaining({ itemId: item, outcome: 'failed', evidenceAttachmentIds: [second.photo] })]);
+    expect(await marksOf(second.lookBack)).toHaveLength(1);
+    expect(await reopenings()).toBe(beforeSecond + 1);
+    // Recorded once: the same check again is refused and changes nothing.
+    expect((await record(second.lookBack, second.photo)).status).toBe(409);
+    expect(await marksOf(second.lookBack)).toHaveLength(1);
+
+    // 3. Another look-back drew the same item while it was closed; this look-back's reopening is not its own, so its failed
+    //    check is refused (the item is open), takes its mark back and leaves its entry pending.
+    const refused = await record(other.lookBack, other.photo);
+    expect(refused.status).toBe(409);
+    expect(await marksOf(other.lookBack)).toEqual([]);
+    expect(await reopenings()).toBe(beforeSecond + 1);
+    expect((await office.get(`/api/lookbacks/${other.lookBack}`)).body.entries[0].outcome).toBe('pending');
+
+    // Three failures against village-a1, each counted once, as the read model holds them.
+    const month = shanghaiDate(new Date()).slice(0, 7);
+    const evaluation = await office.get(`/api/reports/evaluation?period=${month}`);
+    const counted = evaluation.body.units.find((u: { unitId: string }) => u.unitId === 'village-a1').counters.lookBackFailures;
+    expect(counted).toBe(3);
+    expect(counted).toBe(await failureMarksOf('village-a1'));
   });
 });

@@ -14,8 +14,8 @@ export interface NotificationRequest {
   readonly title: string;
   /** zh-CN, plain text or light markdown. */
   readonly body: string;
-  /** What the notification points at, for the in-app link. */
-  readonly subject: { readonly kind: 'rectification' | 'assignment'; readonly id: string };
+  /** What the notification points at, for the in-app link (a look-back: the inspector's queue). */
+  readonly subject: { readonly kind: 'rectification' | 'assignment' | 'lookback'; readonly id: string };
 }
 
 export interface NotificationResult {

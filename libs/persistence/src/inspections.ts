@@ -1,5 +1,5 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import type { ActorRef, Category, Finding, FindingEvidence, InspectionStatus, LookBackOutcome, Source } from '@duban/domain';
+import { lastTimelineSeq, type ActorRef, type Category, type Finding, type FindingEvidence, type InspectionStatus, type LookBackFailureMark, type LookBackOutcome, type Source } from '@duban/domain';
 import { rectificationModel } from './rectifications.js';
 import { isDuplicateKey } from './settings.js';
 
@@ -142,11 +142,6 @@ export class LookBackRepository {
     return this.model.find(filter).sort({ startedAt: -1, _id: -1 }).limit(query.limit).lean<LookBackRecord[]>().exec();
   }
 
-  /** Every look-back (for the evaluation's counts). */
-  all(): Promise<LookBackRecord[]> {
-    return this.model.find({}).lean<LookBackRecord[]>().exec();
-  }
-
   async replace(id: string, version: number, entries: LookBackEntry[]): Promise<boolean> {
     const result = await this.model.updateOne({ _id: id, version }, { $set: { entries, version: version + 1 } }).exec();
     return result.modifiedCount === 1;
@@ -182,27 +177,6 @@ export function closedItemsForLookBack(connection: Connection, filters: LookBack
     .toArray();
 }
 
-export interface EvaluationRow {
-  _id: string;
-  leadUnitId: string;
-  status: string;
-  dueAt: string;
-  closedAt: string | null;
-  returns: number;
-  timeline: { action: string }[];
-}
-
-/** Every item registered in [from, to] (instants, inclusive; either may be absent), with what an evaluation counts. */
-export function itemsForEvaluation(connection: Connection, range: { from: string | null; to: string | null }): Promise<EvaluationRow[]> {
-  const registeredAt: Record<string, string> = {};
-  if (range.from) registeredAt.$gte = String(range.from);
-  if (range.to) registeredAt.$lte = String(range.to);
-  const query = Object.keys(registeredAt).length > 0 ? { registeredAt } : {};
-  return rectificationModel(connection)
-    .collection.find<EvaluationRow>(query as never, { projection: { leadUnitId: 1, status: 1, dueAt: 1, closedAt: 1, returns: 1, 'timeline.action': 1 } })
-    .toArray();
-}
-
 /** A look-back's result as the item's read model keeps it (`lookBackFailures` feeds the unit evaluation). */
 export interface LookBackMark {
   readonly at: string;
@@ -210,15 +184,38 @@ export interface LookBackMark {
   readonly note: string;
 }
 
-/**
- * Marks a look-back's result on the item's read-model record: a failure is appended to `lookBackFailures`
- * (整改不到位), a pass sets `lookBackVerified`. Written before the item is reopened, so the reopened run carries
- * the field in its state and later projections keep it. `undo` removes a failure mark again (reopen refused).
- */
-export async function markLookBack(connection: Connection, itemId: string, outcome: 'passed' | 'failed', mark: LookBackMark, undo = false): Promise<void> {
-  const items = rectificationModel(connection).collection;
+type MarkedItem = { timeline?: { seq: number }[]; lookBackFailures?: LookBackFailureMark[] };
+
+/** A pass sets `lookBackVerified` on the item's read-model record (the same pass again changes nothing). */
+export async function markLookBackPassed(connection: Connection, itemId: string, mark: LookBackMark): Promise<void> {
   const entry = { at: String(mark.at), lookBackId: String(mark.lookBackId), note: String(mark.note) };
-  if (outcome === 'passed') await items.updateOne({ _id: String(itemId) } as never, { $set: { lookBackVerified: entry } });
-  else if (undo) await items.updateOne({ _id: String(itemId) } as never, { $pull: { lookBackFailures: { lookBackId: entry.lookBackId } } } as never);
-  else await items.updateOne({ _id: String(itemId) } as never, { $push: { lookBackFailures: entry } } as never);
+  await rectificationModel(connection).collection.updateOne({ _id: String(itemId) } as never, { $set: { lookBackVerified: entry } });
+}
+
+/**
+ * Marks a failure (整改不到位) on the item's read-model record, once per look-back: a retried check finds the
+ * mark of its first attempt and adds none. Written before the item is reopened, so the reopened run carries the
+ * field in its state and later projections keep it. Answers the mark kept (null when the item does not exist).
+ */
+export async function markLookBackFailure(connection: Connection, itemId: string, mark: LookBackMark): Promise<LookBackFailureMark | null> {
+  const items = rectificationModel(connection).collection;
+  const id = String(itemId);
+  const lookBackId = String(mark.lookBackId);
+  const read = () => items.findOne<MarkedItem>({ _id: id } as never, { projection: { 'timeline.seq': 1, lookBackFailures: 1 } });
+  const before = await read();
+  if (!before) return null;
+  const existing = before.lookBackFailures?.find((m) => m.lookBackId === lookBackId);
+  if (existing) return existing;
+  const entry: LookBackFailureMark = { at: String(mark.at), lookBackId, note: String(mark.note), afterSeq: lastTimelineSeq(before.timeline ?? []) };
+  // Conditional on no mark of this look-back, so two attempts at once still leave one.
+  await items.updateOne({ _id: id, 'lookBackFailures.lookBackId': { $ne: lookBackId } } as never, { $push: { lookBackFailures: entry } } as never);
+  return (await read())?.lookBackFailures?.find((m) => m.lookBackId === lookBackId) ?? null;
+}
+
+/**
+ * Removes a look-back's failure mark again (its reopening was refused): the mark as stored, pulled as a whole
+ * document (FerretDB pulls by equality, not by a condition on the element's fields).
+ */
+export async function unmarkLookBackFailure(connection: Connection, itemId: string, mark: LookBackFailureMark): Promise<void> {
+  await rectificationModel(connection).collection.updateOne({ _id: String(itemId) } as never, { $pull: { lookBackFailures: mark } } as never);
 }

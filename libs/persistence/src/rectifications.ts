@@ -1,5 +1,5 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type Light, type RectificationState, type Status } from '@duban/domain';
+import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type Light, type LookBackFailureMark, type RectificationState, type Status } from '@duban/domain';
 import { projectVersioned } from './versioned-projection.js';
 
 /** The read model of one item: its latest projected state plus fields that make queries indexable. */
@@ -16,6 +16,8 @@ export interface RectificationRecord extends RectificationState {
   /** Escalated and waiting for the office's (level 1) or the leader's (level 2) action: the escalation queue. */
   escalationOpen: boolean;
   projectedAt: Date;
+  /** 回头看未通过 (整改不到位), one per look-back: written by the look-back, not by the item's process (whose projections keep it). */
+  lookBackFailures?: LookBackFailureMark[];
 }
 
 const rectificationSchema = new Schema<RectificationRecord>(

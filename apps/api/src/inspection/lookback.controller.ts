@@ -11,7 +11,7 @@ import { LookBackEvidenceGuard } from './evidence-upload.guard.js';
 import { AttachmentUploadInterceptor, missingFileError, type StagedUpload } from '../attachment/attachment-upload.interceptor.js';
 import { toAttachmentView, type AttachmentView } from '../attachment/attachment-view.js';
 import { AttachmentViewDto, UploadAttachmentBody } from '../attachment/dtos/attachment.dto.js';
-import { EvaluationQueryDto, LimitQueryDto, LookBackResultDto, StartLookBackDto } from './dtos/inspection.dto.js';
+import { LimitQueryDto, LookBackResultDto, StartLookBackDto } from './dtos/inspection.dto.js';
 import { LookBacks } from './usecases/lookbacks.service.js';
 
 const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ version: '4' }));
@@ -35,13 +35,6 @@ export class LookBackController {
   ) {
     this.units = new UnitRepository(database);
     this.users = new UserRepository(database);
-  }
-
-  @Get('evaluation')
-  @Roles('office', 'leader')
-  @ApiOperation({ summary: '考评依据（按牵头单位）：问题数、按期销号率、退回次数、督办升级、回头看复核与未通过数' })
-  async evaluation(@Query() query: EvaluationQueryDto) {
-    return { units: await this.lookBacks.evaluation(query) };
   }
 
   @Post()

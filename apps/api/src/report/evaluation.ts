@@ -1,6 +1,7 @@
 import {
   DEFAULT_EVALUATION_POLICY,
   isWithin,
+  lookBackFailuresWithin,
   overdueDaysWithin,
   quarterOf,
   scoreUnit,
@@ -74,23 +75,8 @@ export function addItem(counters: MutableCounters, r: RectificationRecord, perio
     const key = `${notice.colour}@${quarterOf(notice.issuedAt)}`;
     counters.noticesByQuarter[key] = (counters.noticesByQuarter[key] ?? 0) + 1;
   }
-  counters.lookBackFailures += lookBackFailures(r, inPeriod);
-}
-
-/**
- * Failed look-backs (回头看未通过) once inspections record them on the item: a number `lookBackFailures`, or a
- * list of failures with their time (`at`/`failedAt`). 0 while no such field exists.
- */
-function lookBackFailures(r: RectificationRecord, inPeriod: (at: string | undefined) => boolean): number {
-  const field = (r as unknown as { lookBackFailures?: unknown }).lookBackFailures;
-  if (typeof field === 'number' && Number.isFinite(field)) return field;
-  if (Array.isArray(field)) {
-    return field.filter((f: unknown) => {
-      const at = (f as { at?: unknown; failedAt?: unknown } | null)?.at ?? (f as { failedAt?: unknown } | null)?.failedAt;
-      return typeof at === 'string' ? inPeriod(at) : true;
-    }).length;
-  }
-  return 0;
+  // 回头看未通过 recorded in the period (the look-back marks each failure on its item, 整改不到位).
+  counters.lookBackFailures += lookBackFailuresWithin(r.lookBackFailures, inPeriod);
 }
 
 export class EvaluationBuilder {

@@ -10,7 +10,7 @@ interface Notification {
   level: string;
   title: string;
   body: string;
-  subject: { kind: 'rectification' | 'assignment' | string; id: string };
+  subject: { kind: 'rectification' | 'assignment' | 'lookback' | string; id: string };
   createdAt: string;
   readAt: string | null;
 }
@@ -21,6 +21,7 @@ const LEVEL_COLOURS: Record<string, string> = { red: 'red', yellow: 'gold', blue
 function pathOf(subject: Notification['subject']): string | null {
   if (subject.kind === 'rectification') return `/items/${subject.id}`;
   if (subject.kind === 'assignment') return `/assignments/${encodeURIComponent(subject.id)}`;
+  if (subject.kind === 'lookback') return '/lookbacks';
   return null;
 }
 

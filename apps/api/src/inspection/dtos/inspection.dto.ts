@@ -192,20 +192,6 @@ export class LookBackResultDto {
   attachmentIds?: string[];
 }
 
-export class EvaluationQueryDto {
-  @ApiPropertyOptional({ description: '交办日期起（含）', example: '2026-01-01' })
-  @IsOptional()
-  @IsString()
-  @Validate(CalendarDateConstraint)
-  from?: string;
-
-  @ApiPropertyOptional({ description: '交办日期止（含）', example: '2026-12-31' })
-  @IsOptional()
-  @IsString()
-  @Validate(CalendarDateConstraint)
-  to?: string;
-}
-
 export class LimitQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, description: '条数（最新在前）' })
   @IsOptional()

@@ -1,36 +1,29 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { actorRef, drawSample, endOfShanghaiDay, hasRole, startOfShanghaiDay, type Actor, type RectificationState } from '@duban/domain';
+import { actorRef, drawSample, endOfShanghaiDay, hasRole, reopenedSince, startOfShanghaiDay, type Actor, type LookBackFailureMark, type RectificationState } from '@duban/domain';
 import {
   AttachmentRepository,
   LookBackRepository,
+  NotificationRepository,
+  RectificationReadModel,
   UserRepository,
   closedItemsForLookBack,
-  itemsForEvaluation,
-  markLookBack,
+  markLookBackFailure,
+  markLookBackPassed,
+  notificationId,
+  unmarkLookBackFailure,
   type AttachmentRecord,
   type LookBackEntry,
   type LookBackRecord,
+  type UserRecord,
 } from '@duban/persistence';
 import { ApiError } from '../../common/api-error.js';
 import { CLOCK, DATABASE, type Clock } from '../../infrastructure/tokens.js';
 import type { StagedUpload } from '../../attachment/attachment-upload.interceptor.js';
 import { ActOnRectification } from '../../rectification/usecases/act-on-rectification.usecase.js';
-import type { EvaluationQueryDto, LookBackResultDto, StartLookBackDto } from '../dtos/inspection.dto.js';
-
-export interface UnitEvaluation {
-  unitId: string;
-  items: number;
-  closed: number;
-  closedOnTime: number;
-  /** closedOnTime / closed, null with nothing closed. */
-  onTimeRate: number | null;
-  returns: number;
-  escalations: number;
-  lookBackChecked: number;
-  lookBackFailures: number;
-}
+import { stateOf } from '../../rectification/rectification-view.js';
+import type { LookBackResultDto, StartLookBackDto } from '../dtos/inspection.dto.js';
 
 /**
  * 回头看: a reproducible, unit-stratified draw of closed items (DOMAIN.md §4); each drawn item is checked by the
@@ -40,6 +33,8 @@ export interface UnitEvaluation {
 export class LookBacks {
   private readonly lookBacks: LookBackRepository;
   private readonly users: UserRepository;
+  private readonly items: RectificationReadModel;
+  private readonly notifications: NotificationRepository;
   private readonly database: Connection;
 
   constructor(
@@ -51,6 +46,8 @@ export class LookBacks {
     this.database = database;
     this.lookBacks = new LookBackRepository(database);
     this.users = new UserRepository(database);
+    this.items = new RectificationReadModel(database);
+    this.notifications = new NotificationRepository(database);
   }
 
   async start(dto: StartLookBackDto, actor: Actor): Promise<LookBackRecord> {
@@ -96,7 +93,27 @@ export class LookBacks {
       version: 1,
     };
     await this.lookBacks.insert(record);
+    await this.tellInspector(record, inspector, actor);
     return record;
+  }
+
+  /** The drawn items are in the inspector's queue: an in-app notification, unless they started it themselves. */
+  private async tellInspector(record: LookBackRecord, inspector: UserRecord, actor: Actor): Promise<void> {
+    if (record.entries.length === 0 || inspector._id === actor.userId) return;
+    const key = `lookback:${record._id}:queue`;
+    await this.notifications.createIfAbsent([
+      {
+        _id: notificationId(key, inspector._id),
+        key,
+        userId: inspector._id,
+        unitId: inspector.unitId,
+        level: 'info',
+        title: `回头看复核任务：${record.entries.length} 个问题待复核`,
+        body: `${record.startedBy.name}发起回头看（${record.strata.length} 个单位，抽取比例 ${Math.round(record.ratio * 100)}%），抽取的问题已进入您的复核队列，请现场复核并记录结果。`,
+        subject: { kind: 'lookback', id: record._id },
+        createdAt: this.clock.now(),
+      },
+    ]);
   }
 
   /** The office sees every look-back; an inspector the ones assigned to them (their queue). */
@@ -140,16 +157,9 @@ export class LookBacks {
     if (dto.outcome === 'failed') {
       if (attachmentIds.length === 0) throw ApiError.badInput('attachmentIds', 'attachmentIds: 复核未通过须附佐证材料');
       if (!dto.newDueDate) throw ApiError.badInput('newDueDate', 'newDueDate: 复核未通过须给出新的整改时限');
-      const mark = { at: this.clock.now().toISOString(), lookBackId: id, note: dto.note };
-      await markLookBack(this.database, itemId, 'failed', mark);
-      try {
-        item = await this.act.execute(itemId, { type: 'reopen', reason: `回头看复核未通过（整改不到位）：${dto.note}`, newDueDate: dto.newDueDate }, actor);
-      } catch (error) {
-        await markLookBack(this.database, itemId, 'failed', mark, true);
-        throw error;
-      }
+      item = await this.reopenOnce(id, itemId, dto.note, dto.newDueDate, actor);
     } else {
-      await markLookBack(this.database, itemId, 'passed', { at: this.clock.now().toISOString(), lookBackId: id, note: dto.note });
+      await markLookBackPassed(this.database, itemId, { at: this.clock.now().toISOString(), lookBackId: id, note: dto.note });
     }
     const checked: Partial<LookBackEntry> = {
       outcome: dto.outcome,
@@ -158,52 +168,46 @@ export class LookBacks {
       checkedBy: actorRef(actor),
       checkedAt: this.clock.now(),
     };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.get(id, actor);
-      const entries = current.entries.map((e) => (e.itemId === itemId ? { ...e, ...checked } : e));
-      if (await this.lookBacks.replace(id, current.version, entries)) return { lookBack: await this.get(id, actor), item };
-    }
-    throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '回头看正被他人修改，请重试');
+    return { lookBack: await this.finishEntry(id, itemId, checked, actor), item };
   }
 
-  /** 考评依据 per lead unit: items, on-time closing, returns, escalations, look-back checks and failures. */
-  async evaluation(query: EvaluationQueryDto): Promise<UnitEvaluation[]> {
-    const items = await itemsForEvaluation(this.database, {
-      from: query.from ? startOfShanghaiDay(query.from) : null,
-      to: query.to ? endOfShanghaiDay(query.to) : null,
-    });
-    const units = new Map<string, UnitEvaluation>();
-    const unit = (unitId: string) => {
-      let row = units.get(unitId);
-      if (!row) {
-        row = { unitId, items: 0, closed: 0, closedOnTime: 0, onTimeRate: null, returns: 0, escalations: 0, lookBackChecked: 0, lookBackFailures: 0 };
-        units.set(unitId, row);
-      }
-      return row;
-    };
-    const inScope = new Set<string>();
-    for (const item of items) {
-      inScope.add(item._id);
-      const row = unit(item.leadUnitId);
-      row.items++;
-      if (item.status === 'closed' && item.closedAt) {
-        row.closed++;
-        if (item.closedAt <= item.dueAt) row.closedOnTime++;
-      }
-      row.returns += item.returns ?? 0;
-      row.escalations += (item.timeline ?? []).filter((e) => e.action === 'escalate1' || e.action === 'escalate2').length;
+  /**
+   * A failed check, idempotent by look-back and item: one 整改不到位 mark and one reopening, whichever step an
+   * earlier attempt got to (marked only; marked and reopened, its entry not written). The mark comes first, so
+   * the reopened run carries it; a refused reopening takes it back unless this look-back's reopening is there.
+   */
+  private async reopenOnce(id: string, itemId: string, note: string, newDueDate: string, actor: Actor): Promise<RectificationState> {
+    const mark = await markLookBackFailure(this.database, itemId, { at: this.clock.now().toISOString(), lookBackId: id, note });
+    if (!mark) throw ApiError.notFound('整改问题');
+    const record = await this.items.findById(itemId);
+    if (record && reopenedSince(record.timeline, mark)) return stateOf(record);
+    try {
+      if (record?.status !== 'closed') throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '该问题已不在销号状态（已重新打开），不能再次重新打开');
+      return await this.act.execute(itemId, { type: 'reopen', reason: `回头看复核未通过（整改不到位）：${note}`, newDueDate }, actor);
+    } catch (error) {
+      // An earlier attempt's reopening may have landed meanwhile; then this refusal changes nothing.
+      const landed = await this.reopenedBy(itemId, mark);
+      if (landed) return landed;
+      await unmarkLookBackFailure(this.database, itemId, mark);
+      throw error;
     }
-    for (const lookBack of await this.lookBacks.all()) {
-      for (const entry of lookBack.entries) {
-        if (entry.outcome === 'pending' || !inScope.has(entry.itemId)) continue;
-        const row = unit(entry.unitId);
-        row.lookBackChecked++;
-        if (entry.outcome === 'failed') row.lookBackFailures++;
-      }
+  }
+
+  /** The item as this look-back's reopening left it, or null while it has not been reopened since the mark. */
+  private async reopenedBy(itemId: string, mark: LookBackFailureMark): Promise<RectificationState | null> {
+    const record = await this.items.findById(itemId);
+    return record && reopenedSince(record.timeline, mark) ? stateOf(record) : null;
+  }
+
+  /** Writes the check on the look-back's entry (compare-and-set on its version); an entry already checked stays as it is. */
+  private async finishEntry(id: string, itemId: string, checked: Partial<LookBackEntry>, actor: Actor): Promise<LookBackRecord> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.get(id, actor);
+      if (current.entries.find((e) => e.itemId === itemId)?.outcome !== 'pending') return current;
+      const entries = current.entries.map((e) => (e.itemId === itemId ? { ...e, ...checked } : e));
+      if (await this.lookBacks.replace(id, current.version, entries)) return this.get(id, actor);
     }
-    return [...units.values()]
-      .map((row) => ({ ...row, onTimeRate: row.closed === 0 ? null : Math.round((row.closedOnTime / row.closed) * 10_000) / 10_000 }))
-      .sort((a, b) => a.unitId.localeCompare(b.unitId));
+    throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '回头看正被他人修改，请重试');
   }
 
   private pendingEntry(record: LookBackRecord, itemId: string): LookBackEntry {
