@@ -20,8 +20,9 @@ import {
   freezeItem,
   lastWorkingDayShift,
   nextMonth,
+  endsQuarter,
   quarterOfMonth,
-  sumResults,
+  quarterReviewAtClose,
   summarizeOutcomes,
   type UnitMonthResult,
   type Actor,
@@ -123,16 +124,13 @@ export function createTaskListActivities({ connection, client, taskQueue }: Task
 
   /** A quarter's last month closing closes the quarter: its review (季度盘点) sums the three months per unit. */
   async function reviewQuarter(list: TaskListRecord, results: UnitMonthResult[], at: string): Promise<void> {
-    const quarter = quarterOfMonth(list.month);
-    if (quarter.months[2] !== list.month) return;
-    const earlier = await Promise.all(quarter.months.slice(0, 2).map((month) => lists.findById(taskListId(month))));
-    const months = [...earlier.map((l, i) => ({ month: quarter.months[i]!, results: l?.closed?.results ?? null })), { month: list.month, results }];
-    await lists.recordQuarterReview(list._id, {
-      quarter: quarter.id,
-      at,
-      months: months.map((m) => ({ month: m.month, closed: m.results !== null })),
-      results: sumResults(months.map((m) => m.results ?? [])),
-    });
+    if (!endsQuarter(list.month)) return;
+    const closed = new Map<string, readonly UnitMonthResult[]>([[list.month, results]]);
+    for (const month of quarterOfMonth(list.month).months.slice(0, 2)) {
+      const earlier = (await lists.findById(taskListId(month)))?.closed?.results;
+      if (earlier) closed.set(month, earlier);
+    }
+    await lists.recordQuarterReview(list._id, quarterReviewAtClose(list.month, at, (month) => closed.get(month) ?? null)!);
   }
 
   /** Unfinished assignments go into next month's list (结转): its draft, or straight into it when it is already out. */

@@ -20,6 +20,7 @@ const org: OrgFile = {
     { username: 'office', name: '办公室王主任', unit: 'office', roles: ['office'], password: PASSWORD },
     { username: 'leader', name: '李组长', unit: 'county', roles: ['leader'], password: PASSWORD },
     { username: 'town-a', name: '甲镇陈干事', unit: 'town-a', roles: ['unit'], password: PASSWORD },
+    { username: 'town-a-head', name: '甲镇吴镇长', unit: 'town-a', roles: ['unit_leader'], password: PASSWORD },
     { username: 'town-b', name: '乙镇刘干事', unit: 'town-b', roles: ['unit'], password: PASSWORD },
     { username: 'inspector', name: '督导组周组长', unit: 'office', roles: ['inspector'], password: PASSWORD },
   ],
@@ -30,13 +31,21 @@ let office: ApiClient;
 let leader: ApiClient;
 let townA: ApiClient;
 let townB: ApiClient;
+let townAHead: ApiClient;
 let inspector: ApiClient;
 const inDays = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
 
 beforeAll(async () => {
   stack = await startStack(org);
   const login = (username: string) => stack.api.login(username, PASSWORD);
-  [office, leader, townA, townB, inspector] = await Promise.all([login('office'), login('leader'), login('town-a'), login('town-b'), login('inspector')]);
+  [office, leader, townA, townB, inspector, townAHead] = await Promise.all([
+    login('office'),
+    login('leader'),
+    login('town-a'),
+    login('town-b'),
+    login('inspector'),
+    login('town-a-head'),
+  ]);
 });
 
 afterAll(async () => {
@@ -144,5 +153,33 @@ describe('a special campaign over HTTP', () => {
       expect(unitRow(name).slice(1, 5).map(Number)).toEqual([u.total, u.done, 0, u.open]);
     }
     expect((await downloadDocx(townA, stack.baseUrl, `/api/campaigns/${id}/summary.docx`)).status).toBe(403);
+
+    // 举一反三 answers: town B found the problem (its item); town A finds none — it answers, its head countersigns and
+    // the office accepts: "not found"; town C has not answered.
+    const answerA = `${id}.${spread.body.spreadId}.town-a`;
+    expect((await townA.post(`/api/assignments/${answerA}/sign`)).status).toBe(200);
+    expect((await townA.post(`/api/assignments/${answerA}/submit`, { summary: '经排查，本镇未发现同类辍学问题' })).status).toBe(200);
+    expect((await townAHead.post(`/api/assignments/${answerA}/countersign`, {})).status).toBe(200);
+    expect((await office.post(`/api/assignments/${answerA}/sign-off`, {})).body.status).toBe('done');
+    expect(progress.spreads).toEqual([{ spreadId: spread.body.spreadId, found: ['town-b'], notFound: [], unanswered: ['town-a', 'town-c'] }]);
+
+    // The office defers town B's item with a filed reason: every item is closed or deferred — the rectification phase is done.
+    const reason = '需协调县教体局落实送教上门，待新学期开学后复核';
+    const deferred = await office.post(`/api/rectifications/${answer.body.id}/deferral`, { reason, reviewDate: inDays(60) });
+    expect(deferred.body.status, JSON.stringify(deferred.body)).toBe('deferred');
+    const done = await until(
+      'the rectification phase done and town A answered',
+      () => leader.get(`/api/campaigns/${id}/progress`),
+      (r) => r.body.rectificationPhaseDone === true && r.body.spreads?.[0]?.notFound?.length === 1,
+    );
+    const stored = await new RectificationReadModel(stack.database).ofCampaign(id);
+    expect(stored.map((i) => [i.leadUnitId, i.status]).sort()).toEqual([
+      ['town-a', 'closed'],
+      ['town-b', 'deferred'],
+    ]);
+    expect(stored.find((i) => i.leadUnitId === 'town-b')!.deferral).toMatchObject({ reason, reviewDate: inDays(60), filedBy: { unitId: 'office' } });
+    expect(done.body.items).toMatchObject({ total: 2, done: 1, deferred: 1, open: 0, byStatus: { closed: 1, deferred: 1 } });
+    expect(done.body.spreads).toEqual([{ spreadId: spread.body.spreadId, found: ['town-b'], notFound: ['town-a'], unanswered: ['town-c'] }]);
+    expect((await office.get(`/api/campaigns/${id}/summary`)).body.progress).toEqual(done.body);
   });
 });

@@ -190,6 +190,30 @@ describe('a monthly key-task list over HTTP', () => {
     expect((await office.put(`/api/task-lists/TL-${nextMonth(month)}`, { items: [{ id: 'i9', title: 'x', targetUnitKind: 'township', dueKind: 'monthEnd' }] })).body.error.details.fields[0].field).toBe('items[0].id');
   });
 
+  it('schedules publication for the 1st of the list\'s month at 09:00 Shanghai by default, and refuses a bad instant naming publishAt', async () => {
+    const later = `${Number(month.slice(0, 4)) + 10}-07`;
+    const id = `TL-${later}`;
+    expect((await office.post('/api/task-lists', { month: later, items: [{ title: '走访监测户', targetUnitKind: 'township', dueKind: 'monthEnd' }] })).status).toBe(201);
+    const publish = (body: Record<string, unknown>) => office.post(`/api/task-lists/${id}/publish`, body);
+    for (const publishAt of ['2040-13-01T09:00:00+08:00', '2040-02-30T09:00:00+08:00', 'next monday 9am', `${Number(month.slice(0, 4)) - 1}-01-01T09:00:00+08:00`]) {
+      const refused = await publish({ mode: 'scheduled', publishAt });
+      expect(refused.status, publishAt).toBe(400);
+      expect(refused.body.error.details.fields.map((f: { field: string }) => f.field)).toEqual(['publishAt']);
+    }
+    // Nothing was written by the refusals: the list is still a draft and no process runs for it.
+    expect((await office.get(`/api/task-lists/${id}`)).body).toMatchObject({ status: 'draft', publishAt: null });
+    const handle = stack.temporal.workflow.getHandle(taskListWorkflowId(stack.taskQueue, id));
+    await expect(handle.describe()).rejects.toThrow();
+
+    const scheduled = await publish({ mode: 'scheduled' });
+    expect(scheduled.status).toBe(202);
+    expect(scheduled.body).toMatchObject({ status: 'scheduled', publishAt: `${later}-01T01:00:00.000Z` });
+    expect((await new TaskListRepository(stack.database).findById(id))!.publishAt).toBe(`${later}-01T01:00:00.000Z`);
+    // The list's process waits for that instant: nothing frozen, no assignment started.
+    expect(await handle.query('progress')).toMatchObject({ phase: 'scheduled', total: 0, started: 0 });
+    expect((await publish({ mode: 'scheduled' })).status).toBe(409);
+  });
+
   it('fans out in batches across continue-as-new: every assignment exactly once', async () => {
     const fanOutList = 'TL-2031-03';
     const office: Actor = { userId: 'u-office', name: '办公室王主任', unitId: 'office', roles: ['office'] };

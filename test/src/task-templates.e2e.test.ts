@@ -1,7 +1,7 @@
-import type { ScheduleHandle } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type ScheduleHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgFile } from '@duban/api';
-import type { MonthlyListIssueResult } from '@duban/contracts';
+import { scheduleActor, taskListWorkflowId, type MonthlyListIssueResult } from '@duban/contracts';
 import { shanghaiMonthOf, templateItemId } from '@duban/domain';
 import { AssignmentReadModel, TaskListRepository } from '@duban/persistence';
 import { ensureMonthlyTaskListSchedule } from '@duban/worker';
@@ -30,6 +30,8 @@ const month = shanghaiMonthOf(new Date());
 const m = Number(month.slice(5, 7));
 const otherMonth = (m % 12) + 1;
 const listId = `TL-${month}`;
+/** Last month: its 1st at 09:00 Shanghai has passed, whatever day the test runs. */
+const lastMonth = m === 1 ? `${Number(month.slice(0, 4)) - 1}-12` : `${month.slice(0, 4)}-${String(m - 1).padStart(2, '0')}`;
 
 let stack: Stack;
 let office: ApiClient;
@@ -162,5 +164,33 @@ describe('the monthly schedule', () => {
     expect(await new AssignmentReadModel(stack.database).ofList(listId)).toHaveLength(expectedAssignments());
     // The second run of the schedule's workflow is the one new execution.
     expect(await stack.countWorkflows()).toBe(before + 1);
+  });
+
+  it("fires for a 1st it was due on (a backfill): that month's list is issued and published with its due templates", async () => {
+    const firstAt9 = new Date(`${lastMonth}-01T09:00:00+08:00`);
+    await schedule!.backfill([{ start: new Date(firstAt9.getTime() - 60_000), end: new Date(firstAt9.getTime() + 60_000), overlap: ScheduleOverlapPolicy.ALLOW_ALL }]);
+    const description = await until('the backfilled action', () => schedule!.describe(), (d) => d.info.recentActions.some((a) => a.scheduledAt.getTime() === firstAt9.getTime()));
+    const action = description.info.recentActions.find((a) => a.scheduledAt.getTime() === firstAt9.getTime())!.action;
+    // The run happens now, but issues the month the Schedule fired for.
+    const result: MonthlyListIssueResult = await stack.temporal.workflow.getHandle(action.workflow.workflowId, action.workflow.firstExecutionRunId).result();
+    const due = (await office.get(`/api/task-templates?month=${lastMonth}`)).body.items.map((t: { id: string }) => t.id);
+    expect(due.length).toBeGreaterThan(0);
+    expect(result).toMatchObject({ month: lastMonth, listId: `TL-${lastMonth}`, publication: 'this-run', added: due.length });
+
+    const lists = new TaskListRepository(stack.database);
+    const list = await until('last month published', () => lists.findById(`TL-${lastMonth}`), (l) => l?.published != null);
+    expect(list!.items.map((i) => i.id)).toEqual(due.map((id: string) => templateItemId(id, lastMonth)));
+    expect(list!.published!.items.map((i) => i.templateId)).toEqual(due);
+    expect(list!.published!.by).toMatchObject({ userId: scheduleActor('office').userId, unitId: 'office' });
+    const assignments = new AssignmentReadModel(stack.database);
+    const started = await until("last month's assignments", () => assignments.ofList(`TL-${lastMonth}`), (rows) => rows.length >= list!.published!.total);
+    expect(list!.published!.total).toBeGreaterThan(0);
+    expect(started).toHaveLength(list!.published!.total);
+    expect(started.map((a) => a.month)).toEqual(started.map(() => lastMonth));
+    // Its last working day has passed too: the list's process closes the month at once (what is open is carried over
+    // into this month's list or closed as failed, per item).
+    const closing = stack.temporal.workflow.getHandle(taskListWorkflowId(stack.taskQueue, `TL-${lastMonth}`));
+    expect(await closing.result()).toMatchObject({ phase: 'closed', total: list!.published!.total });
+    expect((await lists.findById(`TL-${lastMonth}`))!.status).toBe('closed');
   });
 });

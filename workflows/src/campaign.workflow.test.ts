@@ -4,6 +4,7 @@ import {
   CAMPAIGN_WORKFLOW,
   actUpdate,
   advanceCampaignPhaseUpdate,
+  assignmentActUpdate,
   assignmentStateQuery,
   assignmentWorkflowId,
   campaignRunQuery,
@@ -14,16 +15,14 @@ import {
   type SpreadRequest,
 } from '@duban/contracts';
 import {
-  assignmentLight,
-  campaignProgress,
+  campaignProgressReport,
   checkTaskSpecs,
-  light,
   rectificationDueDate,
-  rectificationPhaseDone,
   reportTaskSpecs,
   spreadTaskSpecs,
   endOfShanghaiDay,
   type Actor,
+  type AssignmentCommand,
   type AssignmentState,
   type CampaignDefinition,
   type RectificationState,
@@ -82,6 +81,7 @@ afterEach(async () => {
 });
 
 const townA: Actor = { userId: 'u-town-a', name: '甲镇经办人', unitId: 'town-a', roles: ['unit'] };
+const townAHead: Actor = { userId: 'u-town-a-head', name: '甲镇镇长', unitId: 'town-a', roles: ['unit_leader'] };
 
 async function until(done: () => boolean, what: string) {
   for (let i = 0; i < 200 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -110,8 +110,8 @@ describe('a special campaign (专项行动)', () => {
 
     // Town A finds two problems; both become items due at the end of the rectification phase.
     const due = endOfShanghaiDay(rectificationDueDate(campaign));
-    const found = (id: string, unit: string) =>
-      harness.start(id, { leadUnitId: unit, source: 'self_inspection', category: 'education', dueAt: due, campaign: { id: campaign.id, subActionId: 'education', checkId: 'check' } });
+    const found = (id: string, unit: string, checkId = 'check') =>
+      harness.start(id, { leadUnitId: unit, source: 'self_inspection', category: 'education', dueAt: due, campaign: { id: campaign.id, subActionId: 'education', checkId } });
     const dropout = await found('cp-dropout', 'town-a');
     const subsidy = await found('cp-subsidy', 'town-a');
     // 举一反三: the office issues the dropout check to every township.
@@ -120,8 +120,14 @@ describe('a special campaign (专项行动)', () => {
     });
     expect(spread).toBe(2);
     await until(() => latest().filter((a) => a.itemId === 'spread-1').length === 2, '举一反三 tasks');
-    // Town B finds the same problem in its answer: one more item.
-    const spreadB = await found('cp-spread-b', 'town-b');
+    // Town B finds the same problem in its answer: one more item. Town A finds none: it answers, and its answer is accepted.
+    const spreadB = await found('cp-spread-b', 'town-b', 'spread-1');
+    const answerA = (actor: Actor, command: AssignmentCommand) =>
+      harness.client.workflow.getHandle(assignmentWorkflowId(QUEUE, 'CP-003.spread-1.town-a')).executeUpdate(assignmentActUpdate, { args: [{ actor, command }] });
+    await answerA(townA, { type: 'sign' });
+    await answerA(townA, { type: 'submit', summary: '经排查，本镇未发现同类辍学问题' });
+    await answerA(townAHead, { type: 'countersign' });
+    expect((await answerA(office, { type: 'signOff' })).status).toBe('done');
 
     await harness.env.sleep('9 days'); // 09-27: the check phase ended at its date
     expect(await handle.query(campaignRunQuery)).toMatchObject({ phaseIndex: 1, finished: false });
@@ -144,17 +150,14 @@ describe('a special campaign (专项行动)', () => {
     expect(report.timeline.filter((e) => e.actor === null).map((e) => e.action)).toEqual(['signInReminder', 'blueNotice', 'overdue', 'escalate1', 'escalate2']);
 
     // Progress: numbers equal the states of the campaign's items and tasks.
-    const items = await Promise.all([dropout, subsidy, spreadB].map((h) => h.query(stateQuery)));
-    const now = new Date(await harness.env.currentTimeMs());
-    const tasks = latest();
-    const progress = campaignProgress(
-      campaign,
-      items.map((s) => ({ id: s.id, title: s.title, leadUnitId: s.leadUnitId, subActionId: s.campaign?.subActionId ?? null, status: s.status, dueAt: s.dueAt, light: light(s, now) })),
-      tasks.map((t) => ({ id: t.id, leadUnitId: t.leadUnitId, status: t.status, dueAt: t.dueAt, light: assignmentLight(t, now) })),
-    );
+    const handles = [dropout, subsidy, spreadB];
+    const items: RectificationState[] = await Promise.all(handles.map((h) => h.query(stateQuery)));
+    expect(items.find((i) => i.id === 'cp-subsidy')!.deferral).toMatchObject({ reason: '补助资金尚未下达，待资金到位后发放', reviewDate: '2021-11-30' });
+    const progressReport = (states: RectificationState[], now: number) => campaignProgressReport(campaign, recorded.spreads.map((s) => s.spreadId), states, latest(), new Date(now));
+    const progress = progressReport(items, await harness.env.currentTimeMs());
     expect(progress.items).toMatchObject({ total: 3, done: 0, deferred: 1, open: 2, red: 2 });
-    expect(progress.tasks).toMatchObject({ total: 6, done: 0, open: 6 });
-    expect(rectificationPhaseDone(items)).toBe(false);
+    expect(progress.tasks).toMatchObject({ total: 6, done: 1, open: 5 });
+    expect(progress.rectificationPhaseDone).toBe(false);
     expect(progress.byPhase.map((p) => [p.phaseId, p.total])).toEqual([
       ['check', 2],
       ['rectify', 6],
@@ -170,5 +173,21 @@ describe('a special campaign (专项行动)', () => {
       { phaseIndex: 3, by: 'office' },
     ]);
     await recordHistory(handle, 'campaign-phases-spread-advanced');
+
+    // The summary (what /summary reports) of the finished campaign: its numbers are the items' and tasks' own states.
+    const final: RectificationState[] = await Promise.all(handles.map((h) => h.query(stateQuery)));
+    const tasksAtEnd = latest();
+    const summary = progressReport(final, await harness.env.currentTimeMs());
+    const itemsIn = (...statuses: string[]) => final.filter((i) => statuses.includes(i.status)).length;
+    expect(summary.items).toMatchObject({ total: final.length, done: itemsIn('closed', 'merged'), deferred: itemsIn('deferred'), open: final.length - itemsIn('closed', 'merged', 'deferred') });
+    const byStatus: Record<string, number> = {};
+    for (const i of final) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
+    expect(summary.items.byStatus).toEqual(byStatus);
+    expect(summary.tasks).toMatchObject({ total: tasksAtEnd.length, done: tasksAtEnd.filter((t) => t.status === 'done').length });
+    expect(summary.byUnit.reduce((n, u) => n + u.total, 0)).toBe(final.length + tasksAtEnd.length);
+    expect(summary.rectificationPhaseDone).toBe(final.every((i) => ['closed', 'merged', 'deferred'].includes(i.status)));
+    // 举一反三 reached both townships: town B found the problem (its item), town A answered "not found".
+    expect(summary.spreads).toEqual([{ spreadId: 'spread-1', found: ['town-b'], notFound: ['town-a'], unanswered: [] }]);
+    expect(final.filter((i) => i.campaign?.checkId === 'spread-1').map((i) => i.leadUnitId)).toEqual(['town-b']);
   });
 });

@@ -1,4 +1,5 @@
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { MonthlyListActivities, MonthlyListIssueInput, MonthlyListIssueResult } from '@duban/contracts';
 import { shanghaiMonthOf } from '@duban/domain';
 
@@ -8,6 +9,9 @@ const issue = proxyActivities<MonthlyListActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
+/** Set by a Schedule on the runs it starts: the instant the run was due, also when it is a catch-up or a backfill. */
+const SCHEDULED_START_TIME = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
 /**
  * The monthly Schedule's action (1st of each month, 09:00 Asia/Shanghai): the month's recurring obligations go
  * onto its list, and the list is published unless the office has published or scheduled it already. Running it
@@ -15,7 +19,11 @@ const issue = proxyActivities<MonthlyListActivities>({
  */
 export async function monthlyListIssueWorkflow(input: MonthlyListIssueInput = {}): Promise<MonthlyListIssueResult> {
   const at = new Date().toISOString();
-  const month = input.month ?? shanghaiMonthOf(at);
+  // The month is the one the Schedule fired for, not the one the run happens in: a backfilled (or late caught-up) 1st
+  // issues its own month. Started by hand, the run's own instant. Only an activity's argument depends on it, so
+  // histories recorded before this replay unchanged (no patch needed).
+  const scheduledAt = workflowInfo().typedSearchAttributes.get(SCHEDULED_START_TIME);
+  const month = input.month ?? shanghaiMonthOf(scheduledAt ?? at);
   const list = await issue.addDueTemplateItems({ month, at });
 
   if (list.status === 'draft') {

@@ -21,12 +21,13 @@ import {
   expandTarget,
   freezeItem,
   lastWorkingDayShift,
-  sumResults,
+  quarterReviewAtClose,
   summarizeOutcomes,
   type Actor,
   type AssignmentCommand,
   type AssignmentState,
   type PublishedItem,
+  type QuarterReview,
   type TaskListItem,
   type UnitMonthResult,
 } from '@duban/domain';
@@ -55,6 +56,8 @@ interface MemoryList {
 class ListBackend {
   readonly lists = new Map<string, MemoryList>();
   readonly results = new Map<string, UnitMonthResult[]>();
+  /** By list: the quarterly review stored when a quarter's last month closed. */
+  readonly quarterReviews = new Map<string, QuarterReview>();
   readonly carried: TaskListItem[] = [];
   constructor(private readonly harness: () => Harness) {}
 
@@ -101,11 +104,13 @@ class ListBackend {
         }
         return open.length;
       },
-      finishMonthClose: async ({ listId }: { listId: string }) => {
+      finishMonthClose: async ({ listId, at }: { listId: string; at: string }) => {
         const all = this.latest(listId);
         const rows = summarizeOutcomes(all);
         this.results.set(listId, rows);
         this.carried.push(...all.filter((a) => a.status === 'carried_over').map((a) => carryOverItem(a)));
+        const review = quarterReviewAtClose(this.lists.get(listId)!.month, at, (month) => this.results.get(`TL-${month}`) ?? null);
+        if (review) this.quarterReviews.set(listId, review);
         return rows;
       },
     };
@@ -274,11 +279,19 @@ describe('a monthly key-task list', () => {
     for (const h of handles) expect((await h.result()).phase).toBe('closed');
     // November's last working day is Friday 11-29 (the 30th is a Saturday).
     expect((await handles[1]!.result()).closeAt).toBe(endOfShanghaiDay('2024-11-29'));
-    const quarter = sumResults(months.map((month) => backend.results.get(`TL-${month}`)!));
-    expect(quarter).toEqual([
-      { unitId: 'town-a', total: 3, onTime: 1, late: 0, carriedOver: 0, failed: 2, onTimeRate: 1 / 3 },
-      { unitId: 'town-b', total: 3, onTime: 0, late: 0, carriedOver: 0, failed: 3, onTimeRate: 0 },
-    ]);
+    // December's close stored the quarter's review: the three months per unit, each month closed.
+    expect([...backend.quarterReviews.keys()]).toEqual(['TL-2024-12']);
+    const review = backend.quarterReviews.get('TL-2024-12')!;
+    expect(review).toEqual({
+      quarter: '2024-Q4',
+      at: expect.any(String),
+      months: months.map((month) => ({ month, closed: true })),
+      results: [
+        { unitId: 'town-a', total: 3, onTime: 1, late: 0, carriedOver: 0, failed: 2, onTimeRate: 1 / 3 },
+        { unitId: 'town-b', total: 3, onTime: 0, late: 0, carriedOver: 0, failed: 3, onTimeRate: 0 },
+      ],
+    });
+    expect(Date.parse(review.at)).toBeGreaterThan(Date.parse(endOfShanghaiDay('2024-12-31')));
   });
 
   it('turns a quantified item yellow when it lags the milestone schedule and red when a milestone passes unmet', async () => {

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ActorRef, PublishedItem, TaskListItem, TaskListStatus, UnitMonthResult } from '@duban/domain';
+import type { ActorRef, PublishedItem, QuarterReview, TaskListItem, TaskListStatus, UnitMonthResult } from '@duban/domain';
 import { isDuplicateKey } from './settings.js';
 
 /** A monthly key-task list: the office's draft, then the snapshot publishing froze, then the month-end results. */
@@ -17,7 +17,7 @@ export interface TaskListRecord {
   published: { at: string; by: ActorRef; items: PublishedItem[]; total: number; closeAt: string } | null;
   closed: { at: string; results: UnitMonthResult[] } | null;
   /** On a quarter's last list: the quarterly review (季度盘点) taken when that month closed — three months per unit. */
-  quarterReview?: { quarter: string; at: string; months: { month: string; closed: boolean }[]; results: UnitMonthResult[] };
+  quarterReview?: QuarterReview;
   createdAt: string;
   updatedAt: string;
 }

@@ -6,18 +6,16 @@ import type { Connection } from 'mongoose';
 import { CAMPAIGN_WORKFLOW, advanceCampaignPhaseUpdate, campaignWorkflowId, spreadCheckUpdate, type CampaignWorkflowInput } from '@duban/contracts';
 import {
   actorRef,
-  assignmentLight,
   campaignUnitIds,
   defineCampaign,
-  campaignProgress,
+  campaignProgressReport,
   endOfShanghaiDay,
   hasRole,
   light,
   rectificationDueDate,
-  rectificationPhaseDone,
   shanghaiDate,
   type Actor,
-  type CampaignProgress,
+  type CampaignProgressReport,
   type RectificationState,
   LIGHT_LABELS,
   STATUS_LABELS,
@@ -164,17 +162,10 @@ export class Campaigns {
     );
   }
 
-  async progress(id: string): Promise<CampaignProgress & { rectificationPhaseDone: boolean }> {
+  async progress(id: string): Promise<CampaignProgressReport> {
     const campaign = await this.get(id);
-    const now = this.clock.now();
-    const items = await this.items.ofCampaign(id);
-    const tasks = await this.tasks.ofList(id);
-    const progress = campaignProgress(
-      campaign,
-      items.map((s) => ({ id: s.id, title: s.title, leadUnitId: s.leadUnitId, subActionId: s.campaign?.subActionId ?? null, status: s.status, dueAt: s.dueAt, light: light(s, now) })),
-      tasks.map((t) => ({ id: t.id, leadUnitId: t.leadUnitId, status: t.status, dueAt: t.dueAt, light: assignmentLight(t, now) })),
-    );
-    return { ...progress, rectificationPhaseDone: rectificationPhaseDone(items) };
+    const [items, tasks] = [await this.items.ofCampaign(id), await this.tasks.ofList(id)];
+    return campaignProgressReport(campaign, campaign.spreads.map((s) => s.id), items, tasks, this.clock.now());
   }
 
   /** The items the campaign's units found (the board's list), each with its light now. */

@@ -118,6 +118,7 @@ export class TaskLists {
     return { closed: list.closed !== null, rows: rankUnits(rows).map((row) => ({ ...row, unitName: names.get(row.unitId) ?? row.unitId })) };
   }
 
+  /** The office's instant, or by default the 1st of the list's month at 09:00 Shanghai (01:00 UTC); either must lie ahead. */
   private scheduledInstant(month: string, requested: string | undefined, now: Date): string {
     const at = requested ? Date.parse(requested) : Date.parse(startOfShanghaiDay(`${month}-01`)) + 9 * 3600 * 1000;
     if (Number.isNaN(at)) throw ApiError.badInput('publishAt', 'publishAt: 须为 ISO 8601 时刻');

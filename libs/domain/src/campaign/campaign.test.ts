@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignProblem, checkTaskSpecs, rectificationDueDate, reportTaskSpecs, spreadTaskSpecs, type CampaignDefinition } from './campaign.js';
-import { campaignProgress, rectificationPhaseDone } from './progress.js';
+import { campaignProgress, rectificationPhaseDone, spreadAnswers } from './progress.js';
 
 const campaign: CampaignDefinition = {
   id: 'CP-0000abcd',
@@ -70,5 +70,23 @@ describe('campaign progress', () => {
     expect(progress.overdue).toEqual([{ id: 'c', kind: 'item', leadUnitId: 'town-b', dueAt: '2021-10-23T15:59:59.999Z' }]);
     expect(rectificationPhaseDone(items)).toBe(false);
     expect(rectificationPhaseDone(items.slice(0, 2))).toBe(true);
+  });
+});
+
+describe('举一反三 answers', () => {
+  it('counts a unit as found with a finding, not found once it submitted without one, unanswered otherwise', () => {
+    const task = (leadUnitId: string, status: 'in_progress' | 'pending_countersign' | 'done', itemId = 's1') => ({ itemId, leadUnitId, status });
+    const answers = spreadAnswers(
+      ['s1', 's2'],
+      [
+        { leadUnitId: 'town-b', checkId: 's1' },
+        { leadUnitId: 'town-d', checkId: 'check' },
+      ],
+      [task('town-a', 'done'), task('town-b', 'done'), task('town-c', 'in_progress'), task('town-d', 'pending_countersign'), task('town-a', 'in_progress', 's2')],
+    );
+    expect(answers).toEqual([
+      { spreadId: 's1', found: ['town-b'], notFound: ['town-a', 'town-d'], unanswered: ['town-c'] },
+      { spreadId: 's2', found: [], notFound: [], unanswered: ['town-a'] },
+    ]);
   });
 });

@@ -1,6 +1,9 @@
-import type { Light } from '../rectification/light.js';
+import { light, type Light } from '../rectification/light.js';
+import type { RectificationState } from '../rectification/state.js';
 import { shanghaiDate } from '../time.js';
 import type { Status } from '../rectification/vocabulary.js';
+import type { AssignmentState } from '../task-list/assignment.js';
+import { assignmentLight } from '../task-list/assignment-timers.js';
 import type { AssignmentStatus } from '../task-list/vocabulary.js';
 import type { CampaignDefinition } from './campaign.js';
 
@@ -104,3 +107,67 @@ export function campaignProgress(def: Pick<CampaignDefinition, 'phases'>, items:
 /** The rectification phase is done when every item is closed (or merged) or deferred with a filed reason (003 三(二)). */
 export const rectificationPhaseDone = (items: readonly Pick<CampaignItemRow, 'status'>[]): boolean =>
   items.every((item) => item.status === 'closed' || item.status === 'merged' || item.status === 'deferred');
+
+/** How the units asked by one 举一反三 check answered: found (they recorded findings against it), not found, or not yet. */
+export interface SpreadAnswers {
+  readonly spreadId: string;
+  /** Units with at least one finding recorded against the check (each became an item). */
+  readonly found: string[];
+  /** Units that submitted their check task without recording a finding: nothing of the kind found. */
+  readonly notFound: string[];
+  /** Units that have neither recorded a finding nor submitted their task. */
+  readonly unanswered: string[];
+}
+
+/** A unit has answered once it submitted its task (awaiting countersign or acceptance, or accepted). */
+const ANSWERED: readonly AssignmentStatus[] = ['pending_countersign', 'pending_acceptance', 'done'];
+
+/** Per 举一反三 check, in the order given: each asked unit found / not found / unanswered (units sorted). */
+export function spreadAnswers(
+  spreadIds: readonly string[],
+  items: readonly { readonly leadUnitId: string; readonly checkId: string | null }[],
+  tasks: readonly { readonly itemId: string; readonly leadUnitId: string; readonly status: AssignmentStatus }[],
+): SpreadAnswers[] {
+  return spreadIds.map((spreadId) => {
+    const finders = new Set(items.filter((item) => item.checkId === spreadId).map((item) => item.leadUnitId));
+    const asked = tasks.filter((task) => task.itemId === spreadId);
+    const answered = new Set(asked.filter((task) => ANSWERED.includes(task.status)).map((task) => task.leadUnitId));
+    const units = [...new Set([...asked.map((task) => task.leadUnitId), ...finders])].sort();
+    return {
+      spreadId,
+      found: units.filter((unit) => finders.has(unit)),
+      notFound: units.filter((unit) => !finders.has(unit) && answered.has(unit)),
+      unanswered: units.filter((unit) => !finders.has(unit) && !answered.has(unit)),
+    };
+  });
+}
+
+/** What the campaign's progress and summary report (the /progress and /summary routes, and the summary circular). */
+export interface CampaignProgressReport extends CampaignProgress {
+  readonly rectificationPhaseDone: boolean;
+  readonly spreads: SpreadAnswers[];
+}
+
+/** The progress report from the states of the campaign's items and tasks, lights as at `now`. */
+export function campaignProgressReport(
+  def: Pick<CampaignDefinition, 'phases'>,
+  spreadIds: readonly string[],
+  items: readonly RectificationState[],
+  tasks: readonly AssignmentState[],
+  now: Date,
+): CampaignProgressReport {
+  const progress = campaignProgress(
+    def,
+    items.map((s) => ({ id: s.id, title: s.title, leadUnitId: s.leadUnitId, subActionId: s.campaign?.subActionId ?? null, status: s.status, dueAt: s.dueAt, light: light(s, now) })),
+    tasks.map((t) => ({ id: t.id, leadUnitId: t.leadUnitId, status: t.status, dueAt: t.dueAt, light: assignmentLight(t, now) })),
+  );
+  return {
+    ...progress,
+    rectificationPhaseDone: rectificationPhaseDone(items),
+    spreads: spreadAnswers(
+      spreadIds,
+      items.map((s) => ({ leadUnitId: s.leadUnitId, checkId: s.campaign?.checkId ?? null })),
+      tasks,
+    ),
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openCount, overdueEntries, parseQuarter, percent, quarterOfMonth } from './circulars.js';
+import { openCount, overdueEntries, parseQuarter, percent, quarterOfMonth, quarterReviewAtClose } from './circulars.js';
 import { summarizeOutcomes } from './task-list.js';
 
 // Due at the end of 10 November in Shanghai.
@@ -42,6 +42,29 @@ describe('quarters', () => {
     expect(quarterOfMonth('2026-03').id).toBe('2026-Q1');
     expect(quarterOfMonth('2026-04').id).toBe('2026-Q2');
     expect(quarterOfMonth('2026-12').id).toBe('2026-Q4');
+  });
+
+  it("reviews the quarter when its last month closes, counting only the months that were closed (季度盘点)", () => {
+    const october = summarizeOutcomes([{ leadUnitId: 'town-a', outcome: 'on_time' }]);
+    const december = summarizeOutcomes([
+      { leadUnitId: 'town-a', outcome: 'failed' },
+      { leadUnitId: 'town-b', outcome: 'late' },
+    ]);
+    const closed = new Map([['2026-10', october], ['2026-12', december]]);
+    expect(quarterReviewAtClose('2026-11', 'at', (m) => closed.get(m) ?? null)).toBeNull();
+    expect(quarterReviewAtClose('2026-12', 'at', (m) => closed.get(m) ?? null)).toEqual({
+      quarter: '2026-Q4',
+      at: 'at',
+      months: [
+        { month: '2026-10', closed: true },
+        { month: '2026-11', closed: false },
+        { month: '2026-12', closed: true },
+      ],
+      results: [
+        { unitId: 'town-a', total: 2, onTime: 1, late: 0, carriedOver: 0, failed: 1, onTimeRate: 0.5 },
+        { unitId: 'town-b', total: 1, onTime: 0, late: 1, carriedOver: 0, failed: 0, onTimeRate: 0 },
+      ],
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { shanghaiDate } from '../time.js';
 import type { AssignmentOutcome, AssignmentStatus } from './vocabulary.js';
-import type { UnitMonthResult } from './task-list.js';
+import { sumResults, type UnitMonthResult } from './task-list.js';
 
 /** Assignments neither done nor closed at month end: total minus every counted outcome. */
 export const openCount = (row: UnitMonthResult) => row.total - row.onTime - row.late - row.carriedOver - row.failed;
@@ -79,6 +79,36 @@ export function parseQuarter(value: string): Quarter | null {
 export function quarterOfMonth(month: string): Quarter {
   const [year, m] = month.split('-').map(Number) as [number, number];
   return parseQuarter(`${year}-Q${Math.ceil(m / 3)}`)!;
+}
+
+/** The quarterly review (季度盘点) taken when a quarter's last month closes: its three months summed per unit. */
+export interface QuarterReview {
+  /** `2026-Q4` */
+  readonly quarter: string;
+  readonly at: string;
+  /** Each month of the quarter, and whether its list was closed (a month without a closed list adds nothing). */
+  readonly months: readonly { readonly month: string; readonly closed: boolean }[];
+  readonly results: UnitMonthResult[];
+}
+
+/** Closing this month (`YYYY-MM`) closes its quarter. */
+export const endsQuarter = (month: string) => quarterOfMonth(month).months[2] === month;
+
+/**
+ * The review due when `month` closes, or null when `month` does not end its quarter. `closedResults` answers a
+ * month's month-end results, null when that month's list is not closed (or does not exist); for `month` itself
+ * the caller passes the results it has just computed.
+ */
+export function quarterReviewAtClose(month: string, at: string, closedResults: (month: string) => readonly UnitMonthResult[] | null): QuarterReview | null {
+  if (!endsQuarter(month)) return null;
+  const quarter = quarterOfMonth(month);
+  const months = quarter.months.map((m) => ({ month: m, results: closedResults(m) }));
+  return {
+    quarter: quarter.id,
+    at,
+    months: months.map((m) => ({ month: m.month, closed: m.results !== null })),
+    results: sumResults(months.map((m) => m.results ?? [])),
+  };
 }
 
 /** 0.875 → 87.5% (one decimal, as circulars print rates). */

@@ -7,6 +7,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -175,5 +176,6 @@ export class PublishTaskListDto {
   @IsOptional()
   @IsString()
   @Length(10, 40)
+  @IsISO8601({ strict: true })
   publishAt?: string;
 }
