@@ -94,6 +94,14 @@ export function createTaskListActivities({ connection, client, taskQueue }: Task
     },
 
     async closeOpenAssignments({ listId, limit, actor }) {
+      // Open assignments are found in the read model, so every started one must be there first: an assignment
+      // started just before an early close (or a backfilled month) would otherwise stay open under a closed list.
+      // Throwing lets Temporal retry until the projections have caught up.
+      const list = await lists.findById(listId);
+      const projected = await assignments.countOfList(listId);
+      if (list?.published && projected < list.published.total) {
+        throw new Error(`task list ${listId}: ${projected} of ${list.published.total} assignments projected, waiting for the rest before closing`);
+      }
       const ids = await assignments.openIds(listId, limit);
       let closed = 0;
       for (const id of ids) {

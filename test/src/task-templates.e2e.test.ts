@@ -192,5 +192,8 @@ describe('the monthly schedule', () => {
     const closing = stack.temporal.workflow.getHandle(taskListWorkflowId(stack.taskQueue, `TL-${lastMonth}`));
     expect(await closing.result()).toMatchObject({ phase: 'closed', total: list!.published!.total });
     expect((await lists.findById(`TL-${lastMonth}`))!.status).toBe('closed');
+    // Closed straight after publishing: every assignment was still found and closed, none left running.
+    const afterClose = await assignments.ofList(`TL-${lastMonth}`);
+    expect(afterClose.filter((a) => !['carried_over', 'failed', 'done'].includes(a.status))).toEqual([]);
   });
 });
