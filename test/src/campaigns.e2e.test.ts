@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgFile } from '@duban/api';
 import { ASSIGNMENT_STATUS_LABELS, LEDGER_COLUMNS, STATUS_LABELS, shanghaiDate } from '@duban/domain';
@@ -5,7 +6,6 @@ import { AssignmentReadModel, RectificationReadModel } from '@duban/persistence'
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
 import { until } from './support/until.js';
 import { downloadDocx } from './support/docx.js';
-import { downloadSheet } from './support/xlsx.js';
 
 const PASSWORD = 'Campaigns-2026';
 const org: OrgFile = {
@@ -43,6 +43,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
+
+/** Downloads an XLSX export and reads every sheet's rows (header first). */
+async function downloadSheets(as: ApiClient, path: string): Promise<{ status: number; type: string | null; sheets: { name: string; rows: unknown[][] }[] }> {
+  const response = await fetch(stack.baseUrl + path, { headers: { authorization: `Bearer ${(as as unknown as { token: string }).token}` } });
+  if (response.status !== 200) return { status: response.status, type: response.headers.get('content-type'), sheets: [] };
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await response.arrayBuffer());
+  const sheets = workbook.worksheets.map((sheet) => {
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    return { name: sheet.name, rows };
+  });
+  return { status: response.status, type: response.headers.get('content-type'), sheets };
+}
 
 const definition = () => ({
   name: '大排查大巩固大提升专项行动',
@@ -127,27 +141,8 @@ describe('a special campaign over HTTP', () => {
     expect(summary.body.progress).toEqual(progress);
     expect((await townA.get(`/api/campaigns/${id}/progress`)).status).toBe(403);
 
-    // The summary circular (DOCX, the shared layout): its numbers are the progress's.
-    const docx = await downloadDocx(office, stack.baseUrl, `/api/campaigns/${id}/summary.docx`);
-    expect(docx.status).toBe(200);
-    const { paragraphs, tables } = docx.doc!;
-    expect(paragraphs).toContain('关于大排查大巩固大提升专项行动工作情况的通报');
-    expect(paragraphs.join('')).toContain(`共排查发现问题${progress.items.total}个，已整改销号${progress.items.done}个`);
-    const [phases, , units] = tables;
-    expect(phases!.slice(1).map((row) => [row[0], row[3]])).toEqual([
-      ['全面排查摸底', '开始'],
-      ['全面整改落实', '提前推进'],
-      ['巩固提升脱贫成果', '未开始'],
-    ]);
-    const unitRow = (name: string) => units!.find((row) => row[0] === name)!;
-    for (const u of progress.byUnit as { unitId: string; total: number; done: number; open: number }[]) {
-      const name = { 'town-a': '甲镇', 'town-b': '乙镇', 'town-c': '丙镇' }[u.unitId]!;
-      expect(unitRow(name).slice(1, 5).map(Number)).toEqual([u.total, u.done, 0, u.open]);
-    }
-    expect((await downloadDocx(townA, stack.baseUrl, `/api/campaigns/${id}/summary.docx`)).status).toBe(403);
-
     // The campaign ledger (XLSX): the findings' items with the rectification ledger's columns, then the campaign's tasks.
-    const ledger = await downloadSheet(leader, stack.baseUrl, `/api/campaigns/${id}/ledger`);
+    const ledger = await downloadSheets(leader, `/api/campaigns/${id}/ledger`);
     expect(ledger.status).toBe(200);
     expect(ledger.type).toContain('spreadsheetml');
     expect(ledger.sheets.map((s) => s.name)).toEqual(['排查发现问题', '行动任务']);
@@ -190,9 +185,9 @@ describe('a special campaign over HTTP', () => {
       tasksNow.map((t) => [kindOf(t.itemId), t.title, t.content, unitName.get(t.leadUnitId), phaseOf(t.dueAt), shanghaiDate(t.dueAt), ASSIGNMENT_STATUS_LABELS[t.status]]).sort(),
     );
     expect(taskSheet.rows.slice(1).map((row) => row[0])).toEqual(tasksNow.map((_t, i) => i + 1));
-    expect((await downloadSheet(office, stack.baseUrl, `/api/campaigns/${id}/ledger`)).status).toBe(200);
-    expect((await downloadSheet(townA, stack.baseUrl, `/api/campaigns/${id}/ledger`)).status).toBe(403);
-    expect((await downloadSheet(office, stack.baseUrl, '/api/campaigns/CP-00000000/ledger')).status).toBe(404);
+    expect((await downloadSheets(office, `/api/campaigns/${id}/ledger`)).status).toBe(200);
+    expect((await downloadSheets(townA, `/api/campaigns/${id}/ledger`)).status).toBe(403);
+    expect((await downloadSheets(office, '/api/campaigns/CP-00000000/ledger')).status).toBe(404);
     // A bulk export of business data is recorded in the audit trail.
     const audited = await until(
       'the audit entries of the ledger exports',
@@ -200,5 +195,24 @@ describe('a special campaign over HTTP', () => {
       (entries) => entries.length >= 2,
     );
     expect(audited.map((e) => e.target)).toEqual([id, id]);
+
+    // The summary circular (DOCX, the shared layout): its numbers are the progress's.
+    const docx = await downloadDocx(office, stack.baseUrl, `/api/campaigns/${id}/summary.docx`);
+    expect(docx.status).toBe(200);
+    const { paragraphs, tables } = docx.doc!;
+    expect(paragraphs).toContain('关于大排查大巩固大提升专项行动工作情况的通报');
+    expect(paragraphs.join('')).toContain(`共排查发现问题${progress.items.total}个，已整改销号${progress.items.done}个`);
+    const [phases, , units] = tables;
+    expect(phases!.slice(1).map((row) => [row[0], row[3]])).toEqual([
+      ['全面排查摸底', '开始'],
+      ['全面整改落实', '提前推进'],
+      ['巩固提升脱贫成果', '未开始'],
+    ]);
+    const unitRow = (name: string) => units!.find((row) => row[0] === name)!;
+    for (const u of progress.byUnit as { unitId: string; total: number; done: number; open: number }[]) {
+      const name = { 'town-a': '甲镇', 'town-b': '乙镇', 'town-c': '丙镇' }[u.unitId]!;
+      expect(unitRow(name).slice(1, 5).map(Number)).toEqual([u.total, u.done, 0, u.open]);
+    }
+    expect((await downloadDocx(townA, stack.baseUrl, `/api/campaigns/${id}/summary.docx`)).status).toBe(403);
   });
 });
