@@ -472,6 +472,7 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   'GET /api/campaigns/{id}/summary.docx': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
   'GET /api/campaigns/{id}/summary': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
   'GET /api/campaigns/{id}/items': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
+  'GET /api/campaigns/{id}/ledger': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, params: campaignId, accepts: notFound },
   'GET /api/assignments/escalations': { gate: ['office', 'leader'], allow: { office: 'any', leader: 'any' }, query: {} },
   'POST /api/assignments/{id}/escalation': {
     gate: ['office', 'leader'],

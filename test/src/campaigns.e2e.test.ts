@@ -1,7 +1,8 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OrgFile } from '@duban/api';
-import { shanghaiDate } from '@duban/domain';
-import { RectificationReadModel } from '@duban/persistence';
+import { ASSIGNMENT_STATUS_LABELS, LEDGER_COLUMNS, STATUS_LABELS, shanghaiDate } from '@duban/domain';
+import { AssignmentReadModel, RectificationReadModel } from '@duban/persistence';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
 import { until } from './support/until.js';
 import { downloadDocx } from './support/docx.js';
@@ -51,6 +52,20 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
+
+/** Downloads an XLSX export and reads every sheet's rows (header first). */
+async function downloadSheets(as: ApiClient, path: string): Promise<{ status: number; type: string | null; sheets: { name: string; rows: unknown[][] }[] }> {
+  const response = await fetch(stack.baseUrl + path, { headers: { authorization: `Bearer ${(as as unknown as { token: string }).token}` } });
+  if (response.status !== 200) return { status: response.status, type: response.headers.get('content-type'), sheets: [] };
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(await response.arrayBuffer());
+  const sheets = workbook.worksheets.map((sheet) => {
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    return { name: sheet.name, rows };
+  });
+  return { status: response.status, type: response.headers.get('content-type'), sheets };
+}
 
 const definition = () => ({
   name: '大排查大巩固大提升专项行动',
@@ -134,6 +149,61 @@ describe('a special campaign over HTTP', () => {
     const summary = await office.get(`/api/campaigns/${id}/summary`);
     expect(summary.body.progress).toEqual(progress);
     expect((await townA.get(`/api/campaigns/${id}/progress`)).status).toBe(403);
+
+    // The campaign ledger (XLSX): the findings' items with the rectification ledger's columns, then the campaign's tasks.
+    const ledger = await downloadSheets(leader, `/api/campaigns/${id}/ledger`);
+    expect(ledger.status).toBe(200);
+    expect(ledger.type).toContain('spreadsheetml');
+    expect(ledger.sheets.map((s) => s.name)).toEqual(['排查发现问题', '行动任务']);
+    const found = ledger.sheets[0]!;
+    const taskSheet = ledger.sheets[1]!;
+    const itemHeader = [...LEDGER_COLUMNS.map((c) => c.header), '子行动', '排查来源', '所属阶段'];
+    expect(found.rows[0]).toEqual(itemHeader);
+    const cell = (header: string[], row: unknown[], name: string) => row[header.indexOf(name)] ?? '';
+    const unitName = new Map(org.units.map((u) => [u.id, u.name]));
+    const phaseOf = (dueAt: string) => (shanghaiDate(dueAt) <= inDays(5) ? '全面排查摸底' : shanghaiDate(dueAt) <= inDays(30) ? '全面整改落实' : '巩固提升脱贫成果');
+    const nowItems = await new RectificationReadModel(stack.database).ofCampaign(id);
+    const itemColumns = ['问题标题', '问题描述', '责任单位', '状态', '整改时限', '整改措施', '责任人', '销号时间', '子行动', '排查来源', '所属阶段'];
+    expect(found.rows.slice(1).map((row) => itemColumns.map((name) => cell(itemHeader, row, name))).sort()).toEqual(
+      nowItems
+        .map((i) => [
+          i.title,
+          i.description,
+          unitName.get(i.leadUnitId),
+          STATUS_LABELS[i.status],
+          shanghaiDate(i.dueAt),
+          i.plan?.measures ?? '',
+          i.plan?.responsiblePerson ?? '',
+          i.closedAt ? shanghaiDate(i.closedAt) : '',
+          i.campaign?.subActionId === 's1' ? '义务教育保障' : '',
+          i.campaign?.checkId === 'check' ? '排查清单' : '举一反三：排查本乡镇是否有同类辍学问题',
+          phaseOf(i.dueAt),
+        ])
+        .sort(),
+    );
+    const closedRow = found.rows.find((row) => row[itemHeader.indexOf('问题标题')] === '一名适龄儿童辍学')!;
+    expect(itemColumns.slice(3).map((name) => cell(itemHeader, closedRow, name))).toEqual(['已验收销号', inDays(30), '劝返复学，落实一人一策', '陈干事', inDays(0), '义务教育保障', '排查清单', '全面整改落实']);
+
+    const taskHeader = ['序号', '任务类型', '任务名称', '任务内容', '责任单位', '所属阶段', '办理时限', '状态', '亮灯', '督办单', '办结时间'];
+    expect(taskSheet.rows[0]).toEqual(taskHeader);
+    const tasksNow = await new AssignmentReadModel(stack.database).ofList(id);
+    expect(tasksNow).toHaveLength(9);
+    const kindOf = (itemId: string) => (itemId === 'check' ? '排查' : itemId === spread.body.spreadId ? '举一反三' : '报送：行动方案');
+    const taskColumns = ['任务类型', '任务名称', '任务内容', '责任单位', '所属阶段', '办理时限', '状态'];
+    expect(taskSheet.rows.slice(1).map((row) => taskColumns.map((name) => cell(taskHeader, row, name))).sort()).toEqual(
+      tasksNow.map((t) => [kindOf(t.itemId), t.title, t.content, unitName.get(t.leadUnitId), phaseOf(t.dueAt), shanghaiDate(t.dueAt), ASSIGNMENT_STATUS_LABELS[t.status]]).sort(),
+    );
+    expect(taskSheet.rows.slice(1).map((row) => row[0])).toEqual(tasksNow.map((_t, i) => i + 1));
+    expect((await downloadSheets(office, `/api/campaigns/${id}/ledger`)).status).toBe(200);
+    expect((await downloadSheets(townA, `/api/campaigns/${id}/ledger`)).status).toBe(403);
+    expect((await downloadSheets(office, '/api/campaigns/CP-00000000/ledger')).status).toBe(404);
+    // A bulk export of business data is recorded in the audit trail.
+    const audited = await until(
+      'the audit entries of the ledger exports',
+      () => stack.database.collection('audit_log').find({ action: 'GET /api/campaigns/:id/ledger', result: 'success' }).toArray(),
+      (entries) => entries.length >= 2,
+    );
+    expect(audited.map((e) => e.target)).toEqual([id, id]);
 
     // The summary circular (DOCX, the shared layout): its numbers are the progress's.
     const docx = await downloadDocx(office, stack.baseUrl, `/api/campaigns/${id}/summary.docx`);

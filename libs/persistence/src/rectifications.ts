@@ -105,6 +105,15 @@ export class RectificationReadModel {
     return this.items.find({ 'campaign.id': campaignId }).sort({ _id: 1 }).lean<RectificationRecord[]>().exec();
   }
 
+  /** A campaign's items one at a time in registration order, without their timelines (the campaign ledger). */
+  streamOfCampaign(campaignId: string): AsyncIterable<RectificationRecord> {
+    return this.items
+      .find({ 'campaign.id': campaignId }, { timeline: 0, fired: 0 })
+      .sort({ registeredAt: 1, _id: 1 })
+      .lean<RectificationRecord[]>()
+      .cursor({ batchSize: 500 }) as unknown as AsyncIterable<RectificationRecord>;
+  }
+
   /** How many running items show each light now (the open-items gauge of the metrics). */
   async countRunningByLight(now: Date): Promise<Record<Light, number>> {
     const lights: Light[] = ['green', 'blue', 'yellow', 'red'];

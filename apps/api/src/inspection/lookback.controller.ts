@@ -2,6 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, 
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { shanghaiDate } from '@duban/domain';
 import { XLSX_TYPE, streamSheet, xlsxDisposition } from '../report/xlsx.js';
+import { AuditedRead } from '../audit/audit.interceptor.js';
 import type { Actor } from '@duban/domain';
 import type { Connection } from 'mongoose';
 import { UnitRepository, UserRepository, type LookBackRecord } from '@duban/persistence';
@@ -64,6 +65,7 @@ export class LookBackController {
   }
 
   @Get(':id/ledger')
+  @AuditedRead()
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces(XLSX_TYPE)
   @ApiOperation({ summary: '导出回头看台账（XLSX：抽取的问题、责任单位、复核结果）' })

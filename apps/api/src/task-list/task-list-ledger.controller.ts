@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { Connection } from 'mongoose';
 import { ASSIGNMENT_OUTCOME_LABELS, ASSIGNMENT_STATUS_LABELS, LIGHT_LABELS, assignmentLight, shanghaiDate } from '@duban/domain';
 import { AssignmentReadModel, UnitRepository } from '@duban/persistence';
+import { AuditedRead } from '../audit/audit.interceptor.js';
 import { Roles } from '../common/actor.decorator.js';
 import { ApiError } from '../common/api-error.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
@@ -45,6 +46,7 @@ export class TaskListLedgerController {
   }
 
   @Get(':id/ledger')
+  @AuditedRead()
   @Header('Cache-Control', 'private, no-store')
   @ApiProduces(XLSX_TYPE)
   @ApiOperation({ summary: '导出重点任务台账（XLSX，每个单位每项任务一行）' })

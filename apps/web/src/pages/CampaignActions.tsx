@@ -8,7 +8,7 @@ import type { Campaign } from './CampaignsPage';
 
 const SPREAD_KINDS: UnitKind[] = ['township', 'village', 'department'];
 
-/** 办公室对专项行动的操作：启动、推进阶段、举一反三、总结通报。只在该状态下接口允许时显示。 */
+/** 办公室对专项行动的操作：启动、推进阶段、举一反三、总结通报、导出台账。只在该状态下接口允许时显示。 */
 export function CampaignActions({ campaign, office, onChanged }: { campaign: Campaign; office: boolean; onChanged(expectPhase?: number): void }) {
   const { message } = AntApp.useApp();
   const [spreading, setSpreading] = useState(false);
@@ -52,6 +52,9 @@ export function CampaignActions({ campaign, office, onChanged }: { campaign: Cam
       {office && running && <Button onClick={() => setSpreading(true)}>举一反三</Button>}
       {campaign.status !== 'draft' && office && (
         <Button onClick={() => void download(`/campaigns/${campaign.id}/summary.docx`, `${campaign.name}总结通报.docx`).catch((f) => void message.error(messageOf(f)))}>总结通报（DOCX）</Button>
+      )}
+      {campaign.status !== 'draft' && office && (
+        <Button onClick={() => void download(`/campaigns/${campaign.id}/ledger`, `${campaign.name}台账.xlsx`).catch((f) => void message.error(messageOf(f)))}>导出台账</Button>
       )}
       <Modal open={spreading} title="举一反三" okText="下发" cancelText="取消" onOk={() => void spread()} onCancel={() => setSpreading(false)} destroyOnHidden>
         <Form form={form} layout="vertical" initialValues={{ unitKind: 'township' }} preserve={false}>

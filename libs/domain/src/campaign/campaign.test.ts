@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignProblem, checkTaskSpecs, rectificationDueDate, reportTaskSpecs, spreadTaskSpecs, type CampaignDefinition } from './campaign.js';
+import { campaignTaskKind, findingCheckLabel, phaseOfDate } from './ledger.js';
 import { campaignProgress, rectificationPhaseDone, spreadAnswers } from './progress.js';
 
 const campaign: CampaignDefinition = {
@@ -88,5 +89,24 @@ describe('举一反三 answers', () => {
       { spreadId: 's1', found: ['town-b'], notFound: ['town-a', 'town-d'], unanswered: ['town-c'] },
       { spreadId: 's2', found: [], notFound: [], unanswered: ['town-a'] },
     ]);
+  });
+});
+
+describe('campaign ledger labels', () => {
+  const spreads = [{ id: 'spread-1234abcd', text: '排查同类辍学问题' }];
+  it('puts a date in the phase that contains it, as progress does', () => {
+    expect(phaseOfDate(campaign, '2021-09-20')?.id).toBe('p1');
+    expect(phaseOfDate(campaign, '2021-09-26')?.id).toBe('p1');
+    expect(phaseOfDate(campaign, '2021-09-27')?.id).toBe('p2');
+    expect(phaseOfDate(campaign, '2022-01-01')).toBeNull();
+  });
+  it('names where a finding came from and what a task is', () => {
+    expect(findingCheckLabel('check', spreads)).toBe('排查清单');
+    expect(findingCheckLabel('spread-1234abcd', spreads)).toBe('举一反三：排查同类辍学问题');
+    expect(findingCheckLabel(null, spreads)).toBe('');
+    expect(findingCheckLabel('spread-0', [{ id: 'spread-0', text: '举一反三：排查同类问题' }])).toBe('举一反三：排查同类问题');
+    expect(campaignTaskKind(campaign, spreads, 'check')).toBe('排查');
+    expect(campaignTaskKind(campaign, spreads, 'spread-1234abcd')).toBe('举一反三');
+    expect(campaignTaskKind(campaign, spreads, 'r1-2021-09-30')).toBe('报送：季度报告');
   });
 });

@@ -1,2 +1,3 @@
 export * from './campaign.js';
 export * from './progress.js';
+export * from './ledger.js';
