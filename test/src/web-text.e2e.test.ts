@@ -208,7 +208,8 @@ async function auditRole(username: string, details: string[] = [], extra?: (page
   }
   for (const path of [...paths, ...details]) {
     await page.goto(`${stack.baseUrl}${path}`);
-    await audit(page, `${username}${path.replace(/[/:.]+/g, '-')}`, problems);
+    const named = path.replace(detail.item, 'item').replace(detail.assignment, 'assignment').replace(detail.inspection, 'inspection');
+    await audit(page, `${username}${named.replace(/[/:.]+/g, '-')}`, problems);
   }
   await extra?.(page, problems);
   expect(session.errors).toEqual([]);
@@ -236,6 +237,15 @@ describe('every page text is Chinese', { timeout: 300_000 }, () => {
       await choose(page, '单位', '甲镇');
       await page.getByRole('button', { name: '添加' }).waitFor();
       await audit(page, 'office-settings-channels', found);
+
+      // The evaluation period is picked in words (年度 / 季度 / 月度), and the export takes it.
+      await page.goto(`${stack.baseUrl}/exports`);
+      await settled(page);
+      await choose(page, '考评期间', '季度');
+      expect(await page.getByLabel('考评年份、季度或月份').inputValue()).toMatch(/^\d{4}年第[1-4]季度$/);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出考评（Excel）' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+      await audit(page, 'office-exports-quarter', found);
     });
     expect(pages).toEqual(expect.arrayContaining(['/inbox', '/items/new', '/imports', '/task-lists', '/campaigns', '/escalations', '/dashboard', '/exports', '/inspections', '/lookbacks', '/settings']));
     expect(problems).toEqual([]);
