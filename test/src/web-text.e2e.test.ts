@@ -51,13 +51,15 @@ async function fixtures(): Promise<void> {
   expect((await town.postForm(`/api/rectifications/${detail.item}/attachments`, form)).status).toBe(201);
 
   const list = await office.post('/api/task-lists', {
-    month: shanghaiDate(new Date()).slice(0, 7),
-    items: [{ title: '更新就业帮扶台账', content: '核实并更新本月就业帮扶台账。', targetUnitIds: ['town-a'], dueKind: 'date', dueDate: inDays(3) }],
+    month: inDays(1).slice(0, 7),
+    // Due tomorrow: the assignment turns blue at once, and the township gets its first notification.
+    items: [{ title: '更新就业帮扶台账', content: '核实并更新本月就业帮扶台账。', targetUnitIds: ['town-a'], dueKind: 'date', dueDate: inDays(1) }],
   });
   expect(list.status).toBe(201);
   expect((await office.post(`/api/task-lists/${list.body.id}/publish`, {})).status).toBe(202);
   detail.assignment = `${list.body.id}.i1.town-a`;
   await until('the assignment', () => town.get(`/api/assignments/${detail.assignment}`), (r) => r.status === 200);
+  await until('the township notified', () => town.get('/api/notifications?limit=1'), (r) => r.body.items?.length === 1);
 
   const campaign = await office.post('/api/campaigns', {
     name: '大排查大巩固大提升专项行动',
@@ -211,6 +213,15 @@ async function auditRole(username: string, details: string[] = [], extra?: (page
     const named = path.replace(detail.item, 'item').replace(detail.assignment, 'assignment').replace(detail.inspection, 'inspection');
     await audit(page, `${username}${named.replace(/[/:.]+/g, '-')}`, problems);
   }
+  // The notifications drawer of the header (read as it opens: the page behind it is covered).
+  await page.getByTestId('notifications').click();
+  const drawerTitle = page.locator('.ant-drawer').getByText('站内通知');
+  await drawerTitle.waitFor();
+  let left = -1; // slid in: its place on screen no longer moves
+  await expect.poll(async () => left === (left = (await drawerTitle.boundingBox())?.x ?? -2)).toBe(true);
+  await settled(page);
+  problems.push(...latinWords(await page.evaluate<string[]>(READ_TEXT)).map((word) => `${username} notifications: ${word}`));
+  await screenshot(page, `text-${username}-notifications`);
   await extra?.(page, problems);
   expect(session.errors).toEqual([]);
   return { pages: [...paths, ...details], problems };
