@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApiApp, createApiLogger, resolveJwtSecret, systemClock } from '@duban/api';
 import { shanghaiDate } from '@duban/domain';
+import { openDatabase } from '@duban/persistence';
 import { rebuildReadModel } from '@duban/worker';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { until } from './support/until.js';
-import { startStack, type ApiClient, type ApiResponse, type Stack } from './support/stack.js';
+import { ApiClient, startStack, type ApiResponse, type Stack } from './support/stack.js';
 
-// Operability and duplicate requests: health probes, the metrics scrape, Idempotency-Key, conflicting
-// steps at once, and rebuilding the read model from the workflows.
+// Operability and duplicate requests: health probes, the request log, the metrics scrape, Idempotency-Key,
+// conflicting steps at once, and rebuilding the read model from the workflows.
 
 let stack: Stack;
 let office: ApiClient;
@@ -43,8 +47,11 @@ async function send(token: string, method: string, path: string, body: unknown, 
 
 const itemsTitled = (title: string) => stack.database.collection('rectifications').countDocuments({ title });
 
+/** The API's own JSON log (pino at level info, as in production), written here instead of on stdout. */
+const logLines: string[] = [];
+
 beforeAll(async () => {
-  stack = await startStack(testCounty);
+  stack = await startStack(testCounty, { logger: createApiLogger('info', { write: (line: string) => void logLines.push(line) }) });
   [officeToken, leaderToken] = await Promise.all([login('office'), login('leader')]);
   office = stack.api.as(officeToken);
   water = await stack.api.login('water', PASSWORD);
@@ -59,6 +66,112 @@ describe('health probes', () => {
     expect(await stack.api.get('/api/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
     expect(await stack.api.get('/api/health/ready')).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
     expect(await stack.api.get('/api/health')).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
+  });
+});
+
+/**
+ * A TCP relay in front of the database that can be cut and restored: what an API sees when the database host goes
+ * away (closed connections, then refused ones) and comes back.
+ */
+async function databaseRelay(target: { host: string; port: number }) {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(target.port, target.host);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    async cut() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+    restore: () => listen(port),
+  };
+}
+
+describe('readiness while the database is unreachable', () => {
+  it('answers 503 naming the database while it cannot be reached, liveness still 200, and 200 again once it is back', { timeout: 120_000 }, async () => {
+    // A second API on the same Temporal, whose database connection runs through the relay.
+    const ferret = new URL(inject('mongoUrl'));
+    const relay = await databaseRelay({ host: ferret.hostname, port: Number(ferret.port) });
+    const database = await openDatabase({ url: `mongodb://127.0.0.1:${relay.port}/${stack.database.name}` });
+    const app = await createApiApp(
+      {
+        database,
+        temporal: stack.temporal,
+        jwtSecret: await resolveJwtSecret(database, undefined),
+        settings: { temporalNamespace: 'default', taskQueue: stack.taskQueue, webOrigin: undefined },
+        clock: systemClock,
+      },
+      createApiLogger('silent'),
+    );
+    await app.listen(0, '127.0.0.1');
+    const api = new ApiClient(`http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`);
+    try {
+      expect(await api.get('/api/health/ready')).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
+
+      await relay.cut();
+      expect(await api.get('/api/health/ready')).toEqual({ status: 503, body: { status: 'degraded', temporal: true, database: false } });
+      expect(await api.get('/api/health')).toEqual({ status: 503, body: { status: 'degraded', temporal: true, database: false } });
+      expect(await api.get('/api/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
+      // The stack's own API, on its own connection, is not affected.
+      expect((await stack.api.get('/api/health/ready')).status).toBe(200);
+
+      await relay.restore();
+      const back = await until('ready again', () => api.get('/api/health/ready'), (r) => r.status === 200);
+      expect(back.body).toEqual({ status: 'ok', temporal: true, database: true });
+    } finally {
+      await app.close();
+      await database.close(true);
+      await relay.cut();
+    }
+  });
+});
+
+describe('request log', () => {
+  it('writes one JSON line per answered request: its X-Request-Id, method, path without the query, status and duration', async () => {
+    const requests: { method: string; path: string; token?: string; body?: unknown }[] = [
+      { method: 'GET', path: '/api/health/live' },
+      { method: 'GET', path: `/api/rectifications/${randomUUID()}?view=full`, token: officeToken },
+      { method: 'POST', path: '/api/rectifications', token: officeToken, body: { title: '' } },
+      { method: 'GET', path: `/api/rectifications/${randomUUID()}` },
+    ];
+    const statuses: number[] = [];
+    for (const { method, path, token, body } of requests) {
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      if (body) headers['content-type'] = 'application/json';
+      const response = await fetch(stack.baseUrl + path, { method, headers, body: body ? JSON.stringify(body) : undefined });
+      await response.arrayBuffer();
+      statuses.push(response.status);
+      const requestId = response.headers.get('x-request-id');
+      expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+      // Written when the answer has gone out: read until it is there.
+      const lines = await until(`the log line of ${method} ${path}`, async () => logLines.map((line) => JSON.parse(line) as Record<string, any>).filter((entry) => entry.requestId === requestId), (found) => found.length > 0);
+      expect(lines).toHaveLength(1);
+      const [entry] = lines;
+      expect(entry).toMatchObject({
+        service: 'duban-api',
+        requestId,
+        req: { id: requestId, method, url: path.split('?')[0] },
+        res: { statusCode: response.status },
+        responseTime: expect.any(Number),
+        // Refusals are warnings, answers info.
+        level: response.status >= 400 ? 40 : 30,
+      });
+      expect(typeof entry!.time).toBe('number');
+    }
+    // An answer, an unknown id, a refused field, no token.
+    expect(statuses).toEqual([200, 404, 400, 401]);
   });
 });
 

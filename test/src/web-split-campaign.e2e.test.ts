@@ -278,7 +278,7 @@ describe('web workbench: split to people, campaign board', { timeout: 300_000 },
     await office.page.getByRole('tab', { name: '消息推送渠道' }).click();
     await choose(office.page, '单位', '甲镇');
     await office.page.getByLabel('渠道名称').fill('甲镇工作群');
-    await office.page.getByLabel('地址（Webhook URL）').fill('https://oapi.dingtalk.com/robot/send?access_token=example');
+    await office.page.getByLabel('回调地址').fill('https://oapi.dingtalk.com/robot/send?access_token=example');
     await office.page.getByRole('button', { name: '添加', exact: true }).click();
     await office.page.locator('.ant-table-tbody').getByText('甲镇工作群').waitFor();
     expect((await api.get('/api/org/units/town-a/webhooks')).body.items).toEqual([expect.objectContaining({ name: '甲镇工作群', kind: 'dingtalk' })]);

@@ -324,7 +324,7 @@ describe('web workbench', { timeout: 180_000 }, () => {
     await screenshot(office.page, 'campaign-board');
 
     await office.page.getByRole('menuitem', { name: '台账导出' }).click();
-    const [download] = await Promise.all([office.page.waitForEvent('download'), office.page.getByRole('button', { name: '导出台账（XLSX）' }).click()]);
+    const [download] = await Promise.all([office.page.waitForEvent('download'), office.page.getByRole('button', { name: '导出台账（Excel）' }).click()]);
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     const ledger = new ExcelJS.Workbook();
     await ledger.xlsx.readFile(await download.path());

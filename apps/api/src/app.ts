@@ -14,15 +14,15 @@ import { serveWeb } from './web/serve-web.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
 import { DATABASE } from './infrastructure/tokens.js';
 import { createApiLogger, NestPinoLogger, requestLogger } from './observability/logger.js';
+import type { Logger } from 'pino';
 import { ApiMetrics } from './observability/metrics.js';
 import { IdempotencyRepository } from '@duban/persistence';
 import type { Connection } from 'mongoose';
 
 export const API_PREFIX = 'api';
 
-/** Builds the HTTP API on connections the caller owns; the caller listens and closes. */
-export async function createApiApp(deps: ApiDependencies): Promise<NestExpressApplication> {
-  const logger = createApiLogger();
+/** Builds the HTTP API on connections the caller owns; the caller listens and closes. Logs with `logger` if given. */
+export async function createApiApp(deps: ApiDependencies, logger: Logger = createApiLogger()): Promise<NestExpressApplication> {
   const metrics = new ApiMetrics();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(deps), {
     logger: new NestPinoLogger(logger),

@@ -1,4 +1,5 @@
 export { createApiApp } from './app.js';
+export { createApiLogger } from './observability/logger.js';
 export type { ApiDependencies } from './infrastructure/infrastructure.module.js';
 export { systemClock, type Clock } from './infrastructure/tokens.js';
 export { loadOrg, parseOrgFile, type OrgFile } from './org/org-file.js';

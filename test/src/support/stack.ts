@@ -28,7 +28,7 @@ export interface Stack {
  * The API and the worker in this test process, against the real Temporal dev server and FerretDB
  * started by the global setup. Each stack has its own database and task queue, so suites don't meet.
  */
-export async function startStack(org: OrgFile, options: { clock?: Clock } = {}): Promise<Stack> {
+export async function startStack(org: OrgFile, options: { clock?: Clock; logger?: Parameters<typeof createApiApp>[1] } = {}): Promise<Stack> {
   quietTemporalLogs();
   const suffix = randomUUID().slice(0, 8);
   const database = await openDatabase({ url: `${inject('mongoUrl')}duban_e2e_${suffix}` });
@@ -54,7 +54,7 @@ export async function startStack(org: OrgFile, options: { clock?: Clock } = {}):
     jwtSecret: await resolveJwtSecret(database, undefined),
     settings: { temporalNamespace: 'default', taskQueue, webOrigin: undefined },
     clock: options.clock ?? systemClock,
-  });
+  }, options.logger);
   await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 

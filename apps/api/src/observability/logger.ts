@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Request, RequestHandler } from 'express';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { requestIdOf } from '../audit/audit-context.js';
 
@@ -9,9 +9,10 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.LOG_LEVEL || (env.VITEST ? 'silent' : 'info');
 }
 
-/** The API's structured JSON log on stdout, one line per event. */
-export function createApiLogger(level = logLevelFromEnv()): Logger {
-  return pino({ name: 'api', level, base: { service: 'duban-api', pid: process.pid } });
+/** The API's structured JSON log, one line per event: on stdout, or on the given stream (a test reads it). */
+export function createApiLogger(level = logLevelFromEnv(), destination?: DestinationStream): Logger {
+  const options = { name: 'api', level, base: { service: 'duban-api', pid: process.pid } };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /**

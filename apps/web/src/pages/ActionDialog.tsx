@@ -74,7 +74,7 @@ export function ActionDialog({
                 ]}
               />
             ) : (
-              <Input placeholder="问题编号（id）" />
+              <Input placeholder="问题编号" />
             )}
           </Form.Item>
         ))}

@@ -51,7 +51,7 @@ export function CampaignActions({ campaign, office, onChanged }: { campaign: Cam
       )}
       {office && running && <Button onClick={() => setSpreading(true)}>举一反三</Button>}
       {campaign.status !== 'draft' && office && (
-        <Button onClick={() => void download(`/campaigns/${campaign.id}/summary.docx`, `${campaign.name}总结通报.docx`).catch((f) => void message.error(messageOf(f)))}>总结通报（DOCX）</Button>
+        <Button onClick={() => void download(`/campaigns/${campaign.id}/summary.docx`, `${campaign.name}总结通报.docx`).catch((f) => void message.error(messageOf(f)))}>总结通报（Word）</Button>
       )}
       {campaign.status !== 'draft' && office && (
         <Button onClick={() => void download(`/campaigns/${campaign.id}/ledger`, `${campaign.name}台账.xlsx`).catch((f) => void message.error(messageOf(f)))}>导出台账</Button>

@@ -40,6 +40,7 @@ export function EscalationsPage() {
   return (
     <Card title="升级督办队列">
       <Segmented<1 | 2>
+        aria-label="督办级别"
         value={level}
         onChange={setLevel}
         options={[

@@ -1,5 +1,5 @@
-import { App as AntApp, Button, Card, Col, DatePicker, Form, Input, Row, Select, Space } from 'antd';
-import type { Dayjs } from 'dayjs';
+import { App as AntApp, Button, Card, Col, DatePicker, Form, Row, Select, Space } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { download, query } from '../api/client';
 import { hasRole, useSession } from '../auth/session';
@@ -8,13 +8,30 @@ import { messageOf } from '../components/errors';
 import { useUnits } from '../components/useUnits';
 import { SOURCE_OPTIONS } from '../components/vocabulary';
 
-/** 导出：整改台账（XLSX，可按来源、单位、亮灯、交办日期筛选）与单位考评排名。 */
+type PeriodKind = 'year' | 'quarter' | 'month';
+const PERIOD_KINDS: { value: PeriodKind; label: string }[] = [
+  { value: 'year', label: '年度' },
+  { value: 'quarter', label: '季度' },
+  { value: 'month', label: '月度' },
+];
+const PERIOD_FORMATS: Record<PeriodKind, string> = { year: 'YYYY年', quarter: 'YYYY年第Q季度', month: 'YYYY年M月' };
+
+/** The evaluation period as the API takes it: 2026, 2026-Q3 or 2026-07. */
+function periodOf(kind: PeriodKind, day: Dayjs): string {
+  if (kind === 'year') return day.format('YYYY');
+  if (kind === 'quarter') return `${day.year()}-Q${Math.floor(day.month() / 3) + 1}`;
+  return day.format('YYYY-MM');
+}
+
+/** 导出：整改台账（Excel，可按来源、单位、亮灯、交办日期筛选）与单位考评排名。 */
 export function ExportsPage() {
   const { user } = useSession();
   const { units } = useUnits();
   const { message } = AntApp.useApp();
   const [busy, setBusy] = useState<string | null>(null);
-  const [period, setPeriod] = useState(String(new Date().getFullYear()));
+  const [periodKind, setPeriodKind] = useState<PeriodKind>('year');
+  const [periodDay, setPeriodDay] = useState<Dayjs>(() => dayjs());
+  const period = periodOf(periodKind, periodDay);
 
   async function run(key: string, path: string, name: string) {
     setBusy(key);
@@ -65,15 +82,27 @@ export function ExportsPage() {
             </Col>
           </Row>
           <Button type="primary" htmlType="submit" loading={busy === 'ledger'}>
-            导出台账（XLSX）
+            导出台账（Excel）
           </Button>
         </Form>
       </Card>
       <Card title="导出单位考评排名">
         <Space wrap>
-          <Input value={period} onChange={(e) => setPeriod(e.target.value)} placeholder="2026、2026-Q3 或 2026-07" style={{ width: 220 }} />
-          <Button loading={busy === 'evaluation'} onClick={() => void run('evaluation', `/reports/evaluation/export${query({ period })}`, `单位考评-${period}.xlsx`)}>
-            导出考评（XLSX）
+          <Select<PeriodKind> aria-label="考评期间" value={periodKind} onChange={setPeriodKind} options={PERIOD_KINDS} style={{ width: 100 }} />
+          <DatePicker
+            aria-label="考评年份、季度或月份"
+            picker={periodKind}
+            value={periodDay}
+            onChange={(day: Dayjs | null) => day && setPeriodDay(day)}
+            format={PERIOD_FORMATS[periodKind]}
+            allowClear={false}
+            style={{ width: 180 }}
+          />
+          <Button
+            loading={busy === 'evaluation'}
+            onClick={() => void run('evaluation', `/reports/evaluation/export${query({ period })}`, `单位考评-${periodDay.format(PERIOD_FORMATS[periodKind])}.xlsx`)}
+          >
+            导出考评（Excel）
           </Button>
         </Space>
       </Card>

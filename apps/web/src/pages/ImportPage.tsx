@@ -81,7 +81,7 @@ export function ImportPage() {
             }}
             onRemove={() => setFile(null)}
           >
-            <Button>选择 XLSX 文件</Button>
+            <Button>选择 Excel 文件</Button>
           </Upload>
           <Select allowClear placeholder="问题来源（表中没有时）" style={{ width: 220 }} options={SOURCE_OPTIONS} value={source} onChange={(v: Source | undefined) => setSource(v)} />
           <Button disabled={!file} loading={busy} onClick={() => void run<Preview>('/imports/rectifications/preview', (p) => setPreview(p))}>

@@ -66,7 +66,7 @@ export function InspectionDetailPage() {
         extra={<Tag color={open ? 'orange' : 'green'}>{inspection.statusLabel}</Tag>}
         actions={[
           <Button key="circular" onClick={() => void download(`/inspections/${id}/circular`, `${inspection.title}.docx`).catch((f) => message.error(messageOf(f)))}>
-            下载通报（DOCX）
+            下载通报（Word）
           </Button>,
           ...(open
             ? [

@@ -161,7 +161,7 @@ export function LookBacksPage() {
                 </Typography.Text>
               )}
             />
-            <Typography.Text type="secondary">按单位分层，每层按 sha256(种子:问题编号) 排序取前 ceil(比例×数量) 个，凭种子可复现抽取结果。</Typography.Text>
+            <Typography.Text type="secondary">按单位分层抽取：每个单位的已销号问题按随机种子打乱顺序，取前“比例×数量”个（有小数时向上取整）；凭同一种子可复现抽取结果。</Typography.Text>
           </Card>
         )}
         <Card title={inspector ? '我的复核队列' : '回头看复核情况'}>

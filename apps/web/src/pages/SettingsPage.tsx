@@ -226,7 +226,7 @@ interface Channel {
 const KINDS = [
   { value: 'dingtalk', label: '钉钉群机器人' },
   { value: 'wecom', label: '企业微信群机器人' },
-  { value: 'json', label: '通用 JSON 回调' },
+  { value: 'json', label: '通用回调' },
 ];
 
 function WebhooksTab() {
@@ -283,7 +283,7 @@ function WebhooksTab() {
               <Form.Item label="渠道名称" name="name" rules={[{ required: true, message: '请填写渠道名称' }]}>
                 <Input maxLength={100} />
               </Form.Item>
-              <Form.Item label="地址（Webhook URL）" name="url" rules={[{ required: true, message: '请填写地址' }]}>
+              <Form.Item label="回调地址" name="url" rules={[{ required: true, message: '请填写回调地址' }]}>
                 <Input />
               </Form.Item>
               {kind === 'dingtalk' && (

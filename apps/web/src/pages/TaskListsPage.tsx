@@ -254,7 +254,7 @@ function ListsTab() {
                 </Col>
                 <Col xs={24} md={10}>
                   <Form.Item label="清单名称（可不填）" name="title">
-                    <Input placeholder="默认“YYYY年M月重点工作清单”" />
+                    <Input placeholder="默认按所属月份命名，例如“2026年12月重点工作清单”" />
                   </Form.Item>
                 </Col>
               </Row>
