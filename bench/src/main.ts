@@ -43,6 +43,10 @@ const sizes = {
 };
 const sections = new Set((env.BENCH_SECTIONS ?? 'fanout,tasklist,timers,footprint,pragmas,postgres,inbox,export').split(','));
 const PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
+const VILLAGES_PER_TOWN = 10; // 200 villages: a list of n / 200 items, one assignment per item × village
+// BENCH_TEMPORAL_PRAGMAS=wal: the main dev server runs with the pragmas `npm start` uses (the `pragmas` section
+// still compares against a default one of its own).
+const mainPragmas = env.BENCH_TEMPORAL_PRAGMAS === 'wal' ? PRAGMAS : undefined;
 // BENCH_DATABASE=ferretdb-postgres: FerretDB on a PostgreSQL cluster of its own (equality filters pushed down
 // into SQL) instead of FerretDB on SQLite (only `_id` pushed down), for the whole run.
 const databaseKind = env.BENCH_DATABASE ?? 'ferretdb-sqlite';
@@ -67,7 +71,7 @@ function writeResults(results: BenchResults): void {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const org = benchOrg();
+  const org = benchOrg(VILLAGES_PER_TOWN);
   const workDir = mkdtempSync(join(tmpdir(), 'duban-bench-'));
   const logDir = join(workDir, 'logs');
   const stops: (() => Promise<void>)[] = [];
@@ -104,9 +108,9 @@ async function main(): Promise<void> {
     let mongoBase = env.MONGO_URL?.replace(/\/[^/]*$/, '/');
     if (!temporalAddress) {
       const port = await freePort();
-      stops.push((await startTemporalDev({ port, dbFile: join(workDir, 'temporal.db'), logFile: join(logDir, 'temporal.log') })).stop);
+      stops.push((await startTemporalDev({ port, dbFile: join(workDir, 'temporal.db'), logFile: join(logDir, 'temporal.log'), sqlitePragmas: mainPragmas })).stop);
       temporalAddress = `127.0.0.1:${port}`;
-      results.servers.temporal = `dev server (Temporal CLI ${versions.temporalCli}) on a SQLite file, default pragmas`;
+      results.servers.temporal = `dev server (Temporal CLI ${versions.temporalCli}) on a SQLite file, ${mainPragmas ? mainPragmas.join(' ') : 'default pragmas'}`;
     } else results.servers.temporal = `given: ${temporalAddress}`;
     let ferretPg: FerretDbPostgres | undefined;
     let databaseLabel: string;
@@ -146,12 +150,13 @@ async function main(): Promise<void> {
       results.fanOut = await benchFanOut(target, temporalAddress, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) });
     });
     await section('tasklist', async () => {
-      // One item per 100 villages: n rounded up to whole items; next month's list (one list per month and database).
-      const n = Math.max(100, Math.ceil(sizes.fanOut / 100) * 100);
+      // One item per 200 villages: n rounded up to whole items; next month's list (one list per month and database).
+      const villages = 20 * VILLAGES_PER_TOWN;
+      const n = Math.max(villages, Math.ceil(sizes.fanOut / villages) * villages);
       const next = new Date();
       next.setUTCMonth(next.getUTCMonth() + 1, 1);
       const month = next.toISOString().slice(0, 7);
-      results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', units: 100 }) });
+      results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', units: villages }) });
     });
     await section('timers', async () => {
       // Deadlines fill one whole minute, starting at the first minute boundary after the registration has time to finish.

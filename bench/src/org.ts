@@ -13,10 +13,11 @@ interface Unit {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /**
- * A county of realistic shape: the office, 10 departments, 20 townships of 5 villages each (131 units), an
+ * A county of realistic shape: the office, 10 departments, 20 townships of `villagesPerTown` villages each (131 units
+ * with 5; `npm run bench` uses 10: 200 villages, so the monthly list is the issue's 50 items × 200 units), an
  * office user and one user per township. `dept-01` leads only the export's items (see seed.ts).
  */
-export function benchOrg() {
+export function benchOrg(villagesPerTown = 5) {
   const units: Unit[] = [
     { id: 'county', name: '基准县', kind: 'county' },
     { id: 'office', name: '县巩固拓展脱贫攻坚成果工作领导小组办公室', kind: 'office', parent: 'county' },
@@ -24,7 +25,7 @@ export function benchOrg() {
   for (let d = 1; d <= 10; d++) units.push({ id: `dept-${pad(d)}`, name: `县直部门${d}`, kind: 'department', parent: 'county' });
   for (let t = 1; t <= 20; t++) {
     units.push({ id: `town-${pad(t)}`, name: `第${t}镇`, kind: 'township', parent: 'county' });
-    for (let v = 1; v <= 5; v++) units.push({ id: `town-${pad(t)}-v${v}`, name: `第${t}镇${v}村`, kind: 'village', parent: `town-${pad(t)}` });
+    for (let v = 1; v <= villagesPerTown; v++) units.push({ id: `town-${pad(t)}-v${v}`, name: `第${t}镇${v}村`, kind: 'village', parent: `town-${pad(t)}` });
   }
   const users = [
     { username: 'office', name: '办公室主任', unit: 'office', roles: ['office' as const], password: BENCH_PASSWORD },
