@@ -153,8 +153,8 @@ async function kill9(child: ChildProcess | undefined): Promise<void> {
   await exited;
 }
 
-/** Polls `probe` until it holds (returns true) or `timeoutMs` passes; then fails with `what`. */
-export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+/** Polls `probe` every `intervalMs` until it holds (returns true) or `timeoutMs` passes; then fails with `what`. */
+export async function eventually(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000, intervalMs = 250): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -163,7 +163,7 @@ export async function eventually(what: string, probe: () => Promise<boolean>, ti
       // a server on its way back up
     }
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs / 1000} s: ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

@@ -209,6 +209,16 @@ async function startItems(system: FaultSystem, items: readonly RectificationWork
   await inParallel(items.length, 8, (n) => startItem(system, items[n]!));
 }
 
+/**
+ * How long to wait for the effects that follow an item's projection (notices, notifications): when the last of 2,000
+ * assignments is projected, about half of the fan-out's activities (notice, notifications, second projection) are
+ * still queued, at the pace of 1–2 items/s measured on 2 cores. Large sets are polled every 5 s, since each poll is a
+ * full scan of the collection on FerretDB v1 and would slow the work it waits for.
+ */
+function waitFor(ids: readonly string[]): [timeoutMs: number, intervalMs: number] {
+  return [Math.max(120_000, ids.length * 600), ids.length > 500 ? 5_000 : 250];
+}
+
 function recordsOf(system: FaultSystem, ids: readonly string[]) {
   return system.database.collection('rectifications').find({ _id: { $in: ids } as never }).toArray();
 }
@@ -222,7 +232,7 @@ function noticesOf(system: FaultSystem, ids: readonly string[], colour: string) 
  * between taking a number and storing the notice leaves that number unused (two writes, no transactions).
  */
 async function assertNoticesOnce(system: FaultSystem, ids: readonly string[], colour: string): Promise<void> {
-  await eventually(`every ${colour} notice issued`, async () => (await noticesOf(system, ids, colour)).length === ids.length);
+  await eventually(`every ${colour} notice issued`, async () => (await noticesOf(system, ids, colour)).length === ids.length, ...waitFor(ids));
   const notices = await noticesOf(system, ids, colour);
   expect(notices).toHaveLength(ids.length);
   expect(new Set(notices.map((n) => n.itemId)).size).toBe(ids.length);
@@ -233,7 +243,7 @@ async function assertNoticesOnce(system: FaultSystem, ids: readonly string[], co
 /** Every item notified its recipients exactly once: the same number of notifications per item, none repeated. */
 async function assertNotifiedOnce(system: FaultSystem, ids: readonly string[], kind: 'rectification' | 'assignment' = 'rectification'): Promise<void> {
   const ofItems = () => system.database.collection('notifications').find({ 'subject.kind': kind, 'subject.id': { $in: ids } }).toArray();
-  await eventually('every item notified', async () => new Set((await ofItems()).map((n) => n.subject.id)).size === ids.length);
+  await eventually('every item notified', async () => new Set((await ofItems()).map((n) => n.subject.id)).size === ids.length, ...waitFor(ids));
   const perItem = new Map<string, string[]>();
   for (const n of await ofItems()) perItem.set(n.subject.id, [...(perItem.get(n.subject.id) ?? []), `${n.key}:${n.userId}`]);
   expect(perItem.size).toBe(ids.length);
