@@ -15,7 +15,8 @@ let stack: Stack;
 const sessions: UserPage[] = [];
 
 /** Pages answer after the API, the API after the workflow: give each check time to come true. */
-const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 30_000, interval: 200 });
+// 60 s: on a loaded machine (the other browser suites beside it) one sign-off took more than 30 s to come back.
+const eventually = <T>(read: () => Promise<T> | T) => expect.poll(read, { timeout: 60_000, interval: 200 });
 const inDays = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
 
 async function as(username: string, viewport?: { width: number; height: number }): Promise<UserPage> {
