@@ -3,6 +3,7 @@ import type { OrgFile } from '@duban/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '@duban/domain';
 import { choose, launchBrowser, loginAs, screenshot, type UserPage } from './support/browser.js';
+import { startCampaign } from './support/campaign-fixture.js';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
 import { until } from './support/until.js';
@@ -61,19 +62,7 @@ async function fixtures(): Promise<void> {
   await until('the assignment', () => town.get(`/api/assignments/${detail.assignment}`), (r) => r.status === 200);
   await until('the township notified', () => town.get('/api/notifications?limit=1'), (r) => r.body.items?.length === 1);
 
-  const campaign = await office.post('/api/campaigns', {
-    name: '大排查大巩固大提升专项行动',
-    startDate: inDays(0),
-    phases: [
-      { name: '全面排查摸底', kind: 'check', endDate: inDays(5) },
-      { name: '全面整改落实', kind: 'rectify', endDate: inDays(30) },
-    ],
-    subActions: [{ name: '义务教育保障', leadUnitIds: ['health'], coUnitIds: ['town-a'] }],
-    checkItems: [{ text: '是否还有义务教育阶段学龄儿童少年失学辍学情况', targetUnitKind: 'township', subAction: 0 }],
-    reports: [],
-  });
-  expect(campaign.status).toBe(201);
-  expect((await office.post(`/api/campaigns/${campaign.body.id}/start`)).status).toBe(202);
+  const campaign = await startCampaign(office);
   await until('the campaign running', () => office.get(`/api/campaigns/${campaign.body.id}`), (r) => r.body.status === 'running');
 
   const inspection = await inspector.post('/api/inspections', {

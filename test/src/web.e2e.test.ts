@@ -4,6 +4,7 @@ import type { OrgFile } from '@duban/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '@duban/domain';
 import { choose, launchBrowser, loginAs, pickDate, screenshot, type UserPage } from './support/browser.js';
+import { startCampaign } from './support/campaign-fixture.js';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -296,19 +297,7 @@ describe('web workbench', { timeout: 180_000 }, () => {
 
     // A special campaign (defined and started over the API; the board is read-only): phases, and progress by unit.
     const api = await stack.api.login('office', PASSWORD);
-    const campaign = await api.post('/api/campaigns', {
-      name: '大排查大巩固大提升专项行动',
-      startDate: inDays(0),
-      phases: [
-        { name: '全面排查摸底', kind: 'check', endDate: inDays(5) },
-        { name: '全面整改落实', kind: 'rectify', endDate: inDays(30) },
-      ],
-      subActions: [{ name: '义务教育保障', leadUnitIds: ['health'], coUnitIds: ['town-a'] }],
-      checkItems: [{ text: '是否还有义务教育阶段学龄儿童少年失学辍学情况', targetUnitKind: 'township', subAction: 0 }],
-      reports: [],
-    });
-    expect(campaign.status).toBe(201);
-    expect((await api.post(`/api/campaigns/${campaign.body.id}/start`)).status).toBe(202);
+    await startCampaign(api);
     await office.page.getByRole('menuitem', { name: '专项行动' }).click();
     await office.page.getByText('全面排查摸底（当前阶段）').waitFor();
     await eventually(async () => {
