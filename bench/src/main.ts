@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       const loaded = await workerFootprint(target);
       const replay = await benchReplay(target, workflowBundle, { months: 24, repeats: 5, leadUnitId: 'dept-02' });
       results.footprint = { idle, loaded, replay };
-      results.notes.push('Worker RSS: the worker keeps workflows in its sticky cache (Temporal default maxCachedWorkflows); open workflows beyond the cache are evicted and replayed on their next task.');
+      results.notes.push(`Worker RSS: the worker keeps at most WORKER_MAX_CACHED_WORKFLOWS (${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'default 1000'}) workflows in its sticky cache; open workflows beyond it are evicted and replayed on their next task. RSS is the process's, read once after the section before: it includes heap the fan-out grew and V8 has not returned.`);
     });
     await section('pragmas', async () => {
       const port = await freePort();
