@@ -164,7 +164,7 @@ export class Campaigns {
 
   async progress(id: string): Promise<CampaignProgressReport> {
     const campaign = await this.get(id);
-    const [items, tasks] = [await this.items.ofCampaign(id), await this.tasks.ofList(id)];
+    const [items, tasks] = await Promise.all([this.items.ofCampaign(id), this.tasks.ofList(id)]);
     return campaignProgressReport(campaign, campaign.spreads.map((s) => s.id), items, tasks, this.clock.now());
   }
 
