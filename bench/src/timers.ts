@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RECTIFICATION_WORKFLOW, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
-import { benchItem } from './fanout.js';
+import { benchItem, countInReadModel } from './fanout.js';
 import { officeActor } from './org.js';
 import { distribution, inPool, sleep, type Distribution } from './stats.js';
 import type { BenchTarget } from './target.js';
@@ -13,6 +13,10 @@ export interface TimerLatenessResult {
   readonly registrationSeconds: number;
   /** Items whose registration finished only after their deadline (their lateness is then meaningless). */
   readonly registeredAfterDue: number;
+  /** Seconds from the first start until every item was in the read model (its first steps done), and whether
+   * that came before the first deadline: if not, the lateness includes the start backlog, not only the timers. */
+  readonly settledSeconds: number | null;
+  readonly settledBeforeDue: boolean;
   readonly redNotices: number;
   /** Red notice `issuedAt` minus the deadline, in ms. */
   readonly lateMs: Distribution;
@@ -36,9 +40,14 @@ export async function benchTimerLateness(
     return { id: item.id, due: dueOf(i).getTime(), startedAt: Date.now() };
   });
   const registrationSeconds = Math.round((performance.now() - started) / 10) / 100;
+  const ids = registered.map((r) => r.id);
+  let settledAt: number | null = null;
+  while (settledAt === null && Date.now() < dueFrom.getTime()) {
+    if ((await countInReadModel(target, ids)) === n) settledAt = performance.now();
+    else await sleep(1000);
+  }
 
   const notices = target.database.collection<{ _id: string; itemId: string; colour: string; issuedAt: Date }>('notices');
-  const ids = registered.map((r) => r.id);
   const redCount = async () => {
     let count = 0;
     for (let i = 0; i < ids.length; i += 1000) count += await notices.countDocuments({ itemId: { $in: ids.slice(i, i + 1000) }, colour: 'red' });
@@ -64,6 +73,8 @@ export async function benchTimerLateness(
     dueTo: dueOf(n - 1).toISOString(),
     registrationSeconds,
     registeredAfterDue: registered.filter((r) => r.startedAt > r.due).length,
+    settledSeconds: settledAt === null ? null : Math.round((settledAt - started) / 10) / 100,
+    settledBeforeDue: settledAt !== null,
     redNotices: red,
     lateMs: distribution(late),
   };

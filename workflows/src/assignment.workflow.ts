@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import {
   FINAL_ASSIGNMENT_STATUSES,
   assignmentScheduleShifts,
@@ -11,12 +11,10 @@ import {
   type AssignmentState,
 } from '@duban/domain';
 import { assignmentActUpdate, assignmentStateQuery, type AssignmentActivities, type AssignmentWorkflowInput } from '@duban/contracts';
-import { nowIso, superviseItem, type SupervisedKind } from './supervision/supervised-process.js';
+import { SUPERVISION_ACTIVITY_OPTIONS, nowIso, superviseItem, type SupervisedKind } from './supervision/supervised-process.js';
 
-const { projectAssignment } = proxyActivities<AssignmentActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const remote = proxyActivities<AssignmentActivities>(SUPERVISION_ACTIVITY_OPTIONS);
+const local = proxyLocalActivities<AssignmentActivities>(SUPERVISION_ACTIVITY_OPTIONS);
 
 const assignment: SupervisedKind<AssignmentState, AssignmentCommand> = {
   subject: 'assignment',
@@ -26,7 +24,7 @@ const assignment: SupervisedKind<AssignmentState, AssignmentCommand> = {
   scheduleShifts: assignmentScheduleShifts,
   withSchedule: (state, answers) => ({ ...state, schedule: buildAssignmentSchedule(state, answers) }),
   isFinal: (state) => FINAL_ASSIGNMENT_STATUSES.includes(state.status),
-  project: projectAssignment,
+  project: (state, placement) => (placement === 'local' ? local : remote).projectAssignment(state),
   act: assignmentActUpdate,
   query: assignmentStateQuery,
 };

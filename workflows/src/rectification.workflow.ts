@@ -1,12 +1,10 @@
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { FINAL_STATUSES, buildSchedule, decide, fire, nextTimer, register, scheduleShifts, type RectificationState } from '@duban/domain';
 import { actUpdate, registeredUpdate, stateQuery, type RectificationActivities, type RectificationWorkflowInput } from '@duban/contracts';
-import { nowIso, superviseItem, type SupervisedKind } from './supervision/supervised-process.js';
+import { SUPERVISION_ACTIVITY_OPTIONS, nowIso, superviseItem, type SupervisedKind } from './supervision/supervised-process.js';
 
-const { projectRectification } = proxyActivities<RectificationActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const remote = proxyActivities<RectificationActivities>(SUPERVISION_ACTIVITY_OPTIONS);
+const local = proxyLocalActivities<RectificationActivities>(SUPERVISION_ACTIVITY_OPTIONS);
 
 const rectification: SupervisedKind<RectificationState, Parameters<typeof decide>[1]> = {
   subject: 'rectification',
@@ -16,7 +14,7 @@ const rectification: SupervisedKind<RectificationState, Parameters<typeof decide
   scheduleShifts,
   withSchedule: (state, answers) => ({ ...state, schedule: buildSchedule(state, answers) }),
   isFinal: (state) => FINAL_STATUSES.includes(state.status),
-  project: projectRectification,
+  project: (state, placement) => (placement === 'local' ? local : remote).projectRectification(state),
   act: actUpdate,
   query: stateQuery,
   registered: registeredUpdate,
