@@ -97,11 +97,11 @@ export async function activityCrashes(system: FaultSystem, size: number, crashes
   expect(crashLines.every((line) => typeof line.workflowId === 'string' && (line.workflowId as string).startsWith('rect:'))).toBe(true);
 }
 
-/** Scrapes the worker: Temporal's task latency and activity failures, and open items by light. */
+/** Scrapes the worker: Temporal's task latency and activity failures (local ones included), and open items by light. */
 export async function workerMetrics(system: FaultSystem, expected: { minActivityFailures: number }): Promise<void> {
   const text = await system.workerMetrics();
   expect(text).toContain('temporal_workflow_task_execution_latency');
-  const failed = [...text.matchAll(/^temporal_activity_execution_failed\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  const failed = [...text.matchAll(/^temporal_(?:local_)?activity_execution_failed\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   expect(failed).toBeGreaterThanOrEqual(expected.minActivityFailures);
   const blue = await system.database.collection('rectifications').countDocuments({ status: 'assigned', blueFrom: { $lte: new Date() }, due: { $gte: new Date() } });
   expect(text).toMatch(new RegExp(`^duban_open_items\\{light="blue",service="duban-worker"\\} ${blue}$`, 'm'));
