@@ -52,7 +52,7 @@ describe('benchmarks at tiny sizes', () => {
   });
 
   it('issues a red notice for every item whose deadline passed, with its lateness', async () => {
-    const result = await benchTimerLateness(target, { n: 4, leadUnits: leadUnits(org), dueFrom: new Date(Date.now() + 8000), windowMs: 1000, concurrency: 4, waitAfterMs: 30_000 });
+    const result = await benchTimerLateness(target, { n: 4, leadUnits: leadUnits(org), dueFrom: new Date(Date.now() + 8000), windowMs: 1000, concurrency: 4, waitAfterMs: 30_000, pollMs: 500 });
     expect(result).toMatchObject({ n: 4, redNotices: 4, registeredAfterDue: 0, settledBeforeDue: true, lateMs: { count: 4 } });
     results.timers = result;
   });
