@@ -1,4 +1,4 @@
-import { continueAsNew, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { continueAsNew } from '@temporalio/workflow';
 import {
   FINAL_ASSIGNMENT_STATUSES,
   assignmentScheduleShifts,
@@ -11,10 +11,9 @@ import {
   type AssignmentState,
 } from '@duban/domain';
 import { assignmentActUpdate, assignmentStateQuery, type AssignmentActivities, type AssignmentWorkflowInput } from '@duban/contracts';
-import { SUPERVISION_ACTIVITY_OPTIONS, nowIso, superviseItem, type SupervisedKind } from './supervision/supervised-process.js';
+import { nowIso, superviseItem, supervisionActivities, type SupervisedKind } from './supervision/supervised-process.js';
 
-const remote = proxyActivities<AssignmentActivities>(SUPERVISION_ACTIVITY_OPTIONS);
-const local = proxyLocalActivities<AssignmentActivities>(SUPERVISION_ACTIVITY_OPTIONS);
+const projections = supervisionActivities<AssignmentActivities>();
 
 const assignment: SupervisedKind<AssignmentState, AssignmentCommand> = {
   subject: 'assignment',
@@ -24,7 +23,7 @@ const assignment: SupervisedKind<AssignmentState, AssignmentCommand> = {
   scheduleShifts: assignmentScheduleShifts,
   withSchedule: (state, answers) => ({ ...state, schedule: buildAssignmentSchedule(state, answers) }),
   isFinal: (state) => FINAL_ASSIGNMENT_STATUSES.includes(state.status),
-  project: (state, placement) => (placement === 'local' ? local : remote).projectAssignment(state),
+  project: (state, placement) => projections[placement].projectAssignment(state),
   act: assignmentActUpdate,
   query: assignmentStateQuery,
 };

@@ -1,10 +1,9 @@
-import { continueAsNew, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { continueAsNew } from '@temporalio/workflow';
 import { FINAL_STATUSES, buildSchedule, decide, fire, nextTimer, register, scheduleShifts, type RectificationState } from '@duban/domain';
 import { actUpdate, registeredUpdate, stateQuery, type RectificationActivities, type RectificationWorkflowInput } from '@duban/contracts';
-import { SUPERVISION_ACTIVITY_OPTIONS, nowIso, superviseItem, type SupervisedKind } from './supervision/supervised-process.js';
+import { nowIso, superviseItem, supervisionActivities, type SupervisedKind } from './supervision/supervised-process.js';
 
-const remote = proxyActivities<RectificationActivities>(SUPERVISION_ACTIVITY_OPTIONS);
-const local = proxyLocalActivities<RectificationActivities>(SUPERVISION_ACTIVITY_OPTIONS);
+const projections = supervisionActivities<RectificationActivities>();
 
 const rectification: SupervisedKind<RectificationState, Parameters<typeof decide>[1]> = {
   subject: 'rectification',
@@ -14,7 +13,7 @@ const rectification: SupervisedKind<RectificationState, Parameters<typeof decide
   scheduleShifts,
   withSchedule: (state, answers) => ({ ...state, schedule: buildSchedule(state, answers) }),
   isFinal: (state) => FINAL_STATUSES.includes(state.status),
-  project: (state, placement) => (placement === 'local' ? local : remote).projectRectification(state),
+  project: (state, placement) => projections[placement].projectRectification(state),
   act: actUpdate,
   query: stateQuery,
   registered: registeredUpdate,

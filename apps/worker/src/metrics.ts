@@ -7,8 +7,9 @@ import { RectificationReadModel } from '@duban/persistence';
 /**
  * The worker's Prometheus endpoint (`GET /metrics`): Temporal's own worker metrics — workflow task latency
  * (`temporal_workflow_task_execution_latency`, `…_schedule_to_start_latency`), activity failures
- * (`temporal_activity_execution_failed`, `temporal_local_activity_execution_failed`), poll and slot counts — exported by the Temporal runtime on an internal
- * loopback port and passed through, followed by Duban's: open items by light, read from the read model.
+ * (`temporal_activity_execution_failed`, `temporal_local_activity_execution_failed`), poll and slot counts —
+ * exported by the Temporal runtime on an internal loopback port and passed through, followed by Duban's: open
+ * items by light, read from the read model.
  */
 export class WorkerMetrics {
   readonly registry = new Registry();

@@ -9,6 +9,8 @@ import {
   setHandler,
   startChild,
   workflowInfo,
+  type ActivityInterfaceFor,
+  type LocalActivityInterfaceFor,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
 import { NOTICE_AUDIENCE, NOTICE_LABELS, shiftKey, type Actor, type DayShift, type Decision, type Effect, type Notice, type RuleViolation, type TimerEvent } from '@duban/domain';
@@ -23,7 +25,7 @@ import {
 } from '@duban/contracts';
 
 /** Timeouts and retries of every activity a supervised item runs, local or not. */
-export const SUPERVISION_ACTIVITY_OPTIONS = {
+const SUPERVISION_ACTIVITY_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 } as const;
@@ -39,9 +41,12 @@ export const LOCAL_ACTIVITIES_PATCH = 'supervision-local-activities';
 /** Where a supervised item's activities run: in its workflow task (local) or as activity tasks (remote). */
 export type ActivityPlacement = 'local' | 'remote';
 
-type SupervisionActivities = Pick<RectificationActivities, 'recordNotice'> & CalendarActivities & NotificationActivities;
-const remoteActivities = proxyActivities<SupervisionActivities>(SUPERVISION_ACTIVITY_OPTIONS);
-const localActivities = proxyLocalActivities<SupervisionActivities>(SUPERVISION_ACTIVITY_OPTIONS);
+/** A kind's activities by placement, with the same timeouts and retries either way. */
+export function supervisionActivities<A>(): Record<ActivityPlacement, ActivityInterfaceFor<A> | LocalActivityInterfaceFor<A>> {
+  return { local: proxyLocalActivities<A>(SUPERVISION_ACTIVITY_OPTIONS), remote: proxyActivities<A>(SUPERVISION_ACTIVITY_OPTIONS) };
+}
+
+const shared = supervisionActivities<Pick<RectificationActivities, 'recordNotice'> & CalendarActivities & NotificationActivities>();
 
 /** What every supervised item's state carries for the shared machinery. */
 export interface SupervisedState {
@@ -90,7 +95,7 @@ export async function superviseItem<S extends SupervisedState, C>(
 ): Promise<SupervisedRun<S>> {
   const workflowId = workflowInfo().workflowId;
   const placement: ActivityPlacement = patched(LOCAL_ACTIVITIES_PATCH) ? 'local' : 'remote';
-  const activities = placement === 'local' ? localActivities : remoteActivities;
+  const activities = shared[placement];
   let state = initial;
   const answers: Record<string, string> = { ...options.calendarAnswers };
   let projectedVersion = 0;
