@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApiApp, createApiLogger, resolveJwtSecret, systemClock } from '@duban/api';
 import { shanghaiDate } from '@duban/domain';
-import { openDatabase } from '@duban/persistence';
+import { openDatabase, slowCommandLog, UnitRepository } from '@duban/persistence';
 import { rebuildReadModel } from '@duban/worker';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { until } from './support/until.js';
@@ -73,7 +73,8 @@ describe('health probes', () => {
  * A TCP relay in front of the database that can be cut and restored: what an API sees when the database host goes
  * away (closed connections, then refused ones) and comes back.
  */
-async function databaseRelay(target: { host: string; port: number }) {
+/** A TCP relay to the database that can be cut and restored, and can hold each answer back by `answerDelayMs`. */
+async function databaseRelay(target: { host: string; port: number }, answerDelayMs = 0) {
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
@@ -82,7 +83,9 @@ async function databaseRelay(target: { host: string; port: number }) {
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
     }
-    client.pipe(upstream).pipe(client);
+    client.pipe(upstream);
+    if (answerDelayMs === 0) upstream.pipe(client);
+    else upstream.on('data', (chunk) => setTimeout(() => client.write(chunk), answerDelayMs));
   });
   const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   await listen(0);
@@ -133,6 +136,31 @@ describe('readiness while the database is unreachable', () => {
     } finally {
       await app.close();
       await database.close(true);
+      await relay.cut();
+    }
+  });
+});
+
+describe('slow database commands (DUBAN_SLOW_QUERY_MS)', () => {
+  it('logs a command at or over the threshold as a warning with its command, collection and duration, and none under it', async () => {
+    const ferret = new URL(inject('mongoUrl'));
+    const relay = await databaseRelay({ host: ferret.hostname, port: Number(ferret.port) }, 300);
+    const url = `mongodb://127.0.0.1:${relay.port}/${stack.database.name}`;
+    const open = async (thresholdMs: number) => {
+      const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+      const logger = { warn: (fields: object, message: string) => warnings.push({ fields: fields as Record<string, unknown>, message }) };
+      const database = await openDatabase({ url, ...slowCommandLog(thresholdMs, logger) });
+      await new UnitRepository(database).listByKind('township');
+      await database.close();
+      return warnings.filter((warning) => warning.fields.command === 'find');
+    };
+    try {
+      const logged = await open(250);
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatchObject({ message: 'slow database command', fields: { command: 'find', collection: 'units', failed: false } });
+      expect(logged[0]!.fields.durationMs).toBeGreaterThanOrEqual(250);
+      expect(await open(60_000)).toEqual([]);
+    } finally {
       await relay.cut();
     }
   });

@@ -1,8 +1,9 @@
 import { readConfig } from '@duban/config';
 import { TASK_QUEUE } from '@duban/contracts';
-import { openDatabase, syncIndexes } from '@duban/persistence';
+import { openDatabase, slowCommandLog, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 import { createApiApp } from './app.js';
+import { createApiLogger } from './observability/logger.js';
 import { resolveJwtSecret } from './auth/jwt-secret.js';
 import { systemClock } from './infrastructure/tokens.js';
 import { bootstrapAdmin } from './org/bootstrap.js';
@@ -10,7 +11,8 @@ import { loadOrgFileIfGiven } from './org/load-on-start.js';
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const database = await openDatabase({ url: config.mongoUrl });
+  const logger = createApiLogger();
+  const database = await openDatabase({ url: config.mongoUrl, ...slowCommandLog(config.slowQueryMs, logger) });
   await syncIndexes(database);
   const temporal = await connectTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
 
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
     jwtSecret: await resolveJwtSecret(database, config.jwtSecret),
     settings: { temporalNamespace: config.temporalNamespace, taskQueue: TASK_QUEUE, webOrigin: config.webOrigin },
     clock: systemClock,
-  });
+  }, logger);
   await app.listen(config.port, process.env.HOST ?? '127.0.0.1');
   process.stdout.write(`[api] listening on http://127.0.0.1:${config.port}/api (docs: /api/docs)\n`);
 

@@ -4,7 +4,7 @@ import { TASK_QUEUE } from '@duban/contracts';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { readConfig } from '@duban/config';
-import { openDatabase, syncIndexes } from '@duban/persistence';
+import { openDatabase, slowCommandLog, syncIndexes } from '@duban/persistence';
 import { bundleWorkflows } from './bundle.js';
 import { crashAfterWrites, injectedCrashesFromEnv } from './fault-injection.js';
 import { createWorkerLogger, temporalLogger } from './logger.js';
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     logger: temporalLogger(logger),
     ...(temporalExporterPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${temporalExporterPort}` } } } } : {}),
   });
-  const database = await openDatabase({ url: config.mongoUrl });
+  const database = await openDatabase({ url: config.mongoUrl, ...slowCommandLog(config.slowQueryMs, logger) });
   await syncIndexes(database);
   const temporal = await NativeConnection.connect({ address: config.temporalAddress });
   // DUBAN_WORKFLOW_BUNDLE: a bundle built ahead of time (bundleWorkflowCode), instead of bundling at every start.

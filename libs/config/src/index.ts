@@ -11,6 +11,8 @@ export interface DubanConfig {
   readonly adminPassword: string | undefined;
   /** Origin allowed to call the API from a browser. */
   readonly webOrigin: string | undefined;
+  /** Database commands that take at least this many milliseconds are logged; undefined: none are. */
+  readonly slowQueryMs: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -26,6 +28,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DubanConfig {
     jwtSecret: optionalSecret(env, 'JWT_SECRET'),
     adminPassword: env.DUBAN_ADMIN_PASSWORD || undefined,
     webOrigin: env.WEB_ORIGIN || undefined,
+    slowQueryMs: milliseconds(env, 'DUBAN_SLOW_QUERY_MS'),
   };
 }
 
@@ -40,6 +43,14 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) throw new ConfigError(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+function milliseconds(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number of milliseconds, got "${raw}"`);
   return value;
 }
 
