@@ -57,6 +57,23 @@ function watchSlowCommands(connection: Connection, thresholdMs: number, report: 
   client.on('commandFailed', finished(true));
 }
 
+const ferretDbConnections = new WeakMap<Connection, Promise<boolean>>();
+
+/**
+ * Whether the server behind the connection is FerretDB (its `buildInfo` carries `ferretdbVersion`), asked once per
+ * connection. FerretDB v1 pushes a filter down to SQL only when it is `{ _id }` alone and runs an update as a read
+ * then a write, so a few hot paths choose a different, equally safe form there.
+ */
+export function isFerretDb(connection: Connection): Promise<boolean> {
+  let answer = ferretDbConnections.get(connection);
+  if (!answer) {
+    answer = connection.db!.admin().command({ buildInfo: 1 }).then((info) => 'ferretdbVersion' in info);
+    answer.catch(() => ferretDbConnections.delete(connection));
+    ferretDbConnections.set(connection, answer);
+  }
+  return answer;
+}
+
 export async function pingDatabase(connection: Connection): Promise<boolean> {
   try {
     await connection.db?.admin().ping();

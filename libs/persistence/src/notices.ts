@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { NoticeColour } from '@duban/domain';
+import { CounterSequences } from './counters.js';
 import { isDuplicateKey } from './settings.js';
 
 /** A three-colour supervision notice (蓝/黄/红督办单) as issued: the formal record behind the one in the item's state. */
@@ -13,11 +14,6 @@ export interface NoticeRecord {
   unitId: string;
   reason: string;
   issuedAt: Date;
-}
-
-interface CounterRecord {
-  _id: string;
-  seq: number;
 }
 
 const noticeSchema = new Schema<NoticeRecord>(
@@ -36,14 +32,9 @@ const noticeSchema = new Schema<NoticeRecord>(
 // Serves: a unit's notices by date (evaluation: e.g. two yellow notices in a quarter), and the notice list of an item.
 noticeSchema.index({ unitId: 1, issuedAt: 1 });
 noticeSchema.index({ itemId: 1, issuedAt: 1 });
-// Serves: no formal number twice. FerretDB v1's findAndModify is not atomic, so two concurrent `$inc`s of a counter
+// Serves: no formal number twice. FerretDB v1's findAndModify is not atomic, so two processes' `$inc`s of a counter
 // can answer the same seq; this index refuses the second notice, which then takes the next number.
 noticeSchema.index({ number: 1 }, { unique: true });
-
-const counterSchema = new Schema<CounterRecord>(
-  { _id: { type: String, required: true }, seq: { type: Number, required: true } },
-  { collection: 'counters', versionKey: false },
-);
 
 const COLOUR_CHARACTERS: Record<NoticeColour, string> = { blue: '蓝', yellow: '黄', red: '红' };
 
@@ -52,11 +43,11 @@ export const noticeNumber = (year: number, colour: NoticeColour, seq: number) =>
 
 export class NoticeRepository {
   private readonly notices: Model<NoticeRecord>;
-  private readonly counters: Model<CounterRecord>;
+  private readonly sequences: CounterSequences;
 
   constructor(connection: Connection) {
     this.notices = (connection.models.Notice as Model<NoticeRecord>) ?? connection.model<NoticeRecord>('Notice', noticeSchema);
-    this.counters = (connection.models.Counter as Model<CounterRecord>) ?? connection.model<CounterRecord>('Counter', counterSchema);
+    this.sequences = CounterSequences.of(connection);
   }
 
   /**
@@ -68,7 +59,7 @@ export class NoticeRepository {
     for (let attempt = 0; ; attempt++) {
       const existing = await this.notices.findById(notice._id).lean<NoticeRecord>().exec();
       if (existing) return existing.number;
-      const number = noticeNumber(year, notice.colour, await this.nextSeq(`notice:${year}:${notice.colour}`));
+      const number = noticeNumber(year, notice.colour, await this.sequences.next(`notice:${year}:${notice.colour}`));
       try {
         await this.notices.create({ ...notice, number });
         return number;
@@ -76,21 +67,6 @@ export class NoticeRepository {
         // Either this notice was recorded meanwhile (its `_id`: answered above on the next turn) or the number
         // was taken by a concurrent counter read (`number`: the next turn takes a new one).
         if (!isDuplicateKey(error) || attempt >= 20) throw error;
-      }
-    }
-  }
-
-  /** The next number of a counter. Two first uses at once race on the upsert; the loser's duplicate key is retried. */
-  private async nextSeq(counterId: string): Promise<number> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const counter = await this.counters
-          .findOneAndUpdate({ _id: counterId }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' })
-          .lean<CounterRecord>()
-          .exec();
-        return counter!.seq;
-      } catch (error) {
-        if (!isDuplicateKey(error) || attempt >= 5) throw error;
       }
     }
   }

@@ -1,4 +1,5 @@
 import mongoose, { type Model } from 'mongoose';
+import { isFerretDb } from './database.js';
 import { isDuplicateKey } from './settings.js';
 
 const { trusted } = mongoose;
@@ -11,9 +12,11 @@ type ProjectedRecord = { _id: string; version: number } & Record<string, unknown
  * replays and a rebuild running beside the live system never move a record backwards.
  *
  * Steps, cheapest first: a read by `_id`; a plain insert for a record not yet stored (a fan-out's first write);
- * only then the conditional update. The order matters on FerretDB v1 (our development database), which pushes a
- * filter down to an index only when it is `{ _id }` alone: the conditional update reads the whole collection there,
- * and a fan-out paid that for every new record. MongoDB serves all three from the `_id` index.
+ * only then the update. On MongoDB the update is conditional (`version < ours`), atomic, served by the `_id` index.
+ * FerretDB v1 (our development database) pushes a filter down only when it is `{ _id }` alone, so there the
+ * conditional update read the whole collection for every projection (at 5,000 open items, seconds each); and it
+ * runs any update as a read then a write, so the version check made just before an update by `_id` alone is as
+ * safe as its own conditional update would be.
  */
 export async function projectVersioned<T extends { version: number }>(model: Model<T>, id: string, version: number, record: Omit<T, '_id'>): Promise<void> {
   const items = model as unknown as Model<ProjectedRecord>;
@@ -29,6 +32,12 @@ export async function projectVersioned<T extends { version: number }>(model: Mod
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
+  }
+  if (await isFerretDb(items.db)) {
+    const current = stored ?? (await items.findById(id, { version: 1 }).lean<{ version: number }>().exec());
+    if (current && current.version >= version) return;
+    await items.updateOne({ _id: id }, { $set: record }, { upsert: true }).exec();
+    return;
   }
   try {
     await items.updateOne({ _id: id, version: trusted({ $lt: version }) }, { $set: record }, { upsert: true }).exec();
