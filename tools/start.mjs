@@ -5,7 +5,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PERSISTENT_SQLITE_PRAGMAS, ensureNodeModules, provisionAll, repoRoot, startFerretDb, startTemporalDev } from './lib/servers.mjs';
+import { FERRETDB_SQLITE_CLIENT_OPTIONS, PERSISTENT_SQLITE_PRAGMAS, ensureNodeModules, provisionAll, repoRoot, startFerretDb, startTemporalDev } from './lib/servers.mjs';
 import { buildWeb } from './lib/web.mjs';
 
 const env = { ...process.env };
@@ -38,7 +38,7 @@ async function main() {
   if (!env.MONGO_URL) {
     const mongoPort = Number(env.MONGO_PORT ?? 27017);
     servers.push(await startFerretDb({ port: mongoPort, dataDir: join(dataDir, 'ferretdb'), logFile: join(dataDir, 'logs', 'ferretdb.log') }));
-    env.MONGO_URL = `mongodb://127.0.0.1:${mongoPort}/duban`;
+    env.MONGO_URL = `mongodb://127.0.0.1:${mongoPort}/duban?${FERRETDB_SQLITE_CLIENT_OPTIONS}`;
   }
   if (env.DUBAN_ORG_FILE === undefined) env.DUBAN_ORG_FILE = join(repoRoot, 'tools', 'demo', 'org', 'example-county.yaml');
 

@@ -13,6 +13,7 @@ import {
   type UserRecord,
   type WebhookChannelRecord,
 } from '@duban/persistence';
+import { REFERENCE_TTL_MS, rememberedFor } from './reference-cache.js';
 
 /** How long one POST may take, answer included. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
@@ -34,13 +35,18 @@ export function createNotificationActivities(connection: Connection): Notificati
   const notifications = new NotificationRepository(connection);
   const channels = new WebhookChannelRepository(connection);
   const deliveries = new WebhookDeliveryRepository(connection);
+  // Reference data, remembered briefly: a burst of notices for one unit reads its people and channels once.
+  const activeInUnit = rememberedFor(REFERENCE_TTL_MS, (unitId: string, roles: readonly Role[]) => users.listActiveInUnit(unitId, roles));
+  const activeWithRoles = rememberedFor(REFERENCE_TTL_MS, (roles: readonly Role[]) => users.listActiveWithRoles(roles));
+  const officeUnits = rememberedFor(REFERENCE_TTL_MS, () => units.listByKind('office'));
+  const enabledChannels = rememberedFor(REFERENCE_TTL_MS, (unitIds: readonly string[]) => channels.listEnabledForUnits(unitIds));
 
   async function recipients(request: NotificationRequest): Promise<UserRecord[]> {
     const unitRoles = rolesFor(request.audience, UNIT_AUDIENCE_ROLES);
     const countyRoles = rolesFor(request.audience, COUNTY_AUDIENCE_ROLES);
     const found = [
-      ...(unitRoles.length > 0 ? await users.listActiveInUnit(request.unitId, unitRoles) : []),
-      ...(countyRoles.length > 0 ? await users.listActiveWithRoles(countyRoles) : []),
+      ...(unitRoles.length > 0 ? await activeInUnit(request.unitId, unitRoles) : []),
+      ...(countyRoles.length > 0 ? await activeWithRoles(countyRoles) : []),
     ];
     return [...new Map(found.map((user) => [user._id, user])).values()];
   }
@@ -63,9 +69,9 @@ export function createNotificationActivities(connection: Connection): Notificati
       );
 
       const channelUnits = new Set([request.unitId]);
-      if (request.audience.includes('office')) for (const office of await units.listByKind('office')) channelUnits.add(office._id);
+      if (request.audience.includes('office')) for (const office of await officeUnits()) channelUnits.add(office._id);
       const prepared: { deliveryId: string }[] = [];
-      for (const channel of await channels.listEnabledForUnits([...channelUnits])) {
+      for (const channel of await enabledChannels([...channelUnits])) {
         const delivery = await deliveries.createIfAbsent(channel._id, request, createdAt);
         // Pending ones are answered again on a repeated key, so a retry after a lost answer still starts them.
         if (delivery.status === 'pending') prepared.push({ deliveryId: delivery._id });

@@ -11,7 +11,7 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM helper without types
-import { freePort, startFerretDb, startTemporalDev, versions } from '../../tools/lib/servers.mjs';
+import { FERRETDB_SQLITE_CLIENT_OPTIONS, freePort, startFerretDb, startTemporalDev, versions } from '../../tools/lib/servers.mjs';
 import { startDistApi, startDistWorker, type RunningProcess } from './dist-stack.js';
 import { benchExport } from './export.js';
 import { benchFanOut, publishTaskList, registerItems, type FanOut } from './fanout.js';
@@ -114,6 +114,9 @@ async function main(): Promise<void> {
     } else results.servers.temporal = `given: ${temporalAddress}`;
     let ferretPg: FerretDbPostgres | undefined;
     let databaseLabel: string;
+    // The worker's and the API's connection string: on the embedded FerretDB/SQLite with the pool `npm start` gives
+    // them; the bench's own driver connection (the baselines) keeps the driver's default.
+    let appUrl = (url: string) => url;
     if (!mongoBase && databaseKind === 'ferretdb-postgres') {
       ferretPg = await startFerretDbPostgres(workDir, logDir);
       stops.push(ferretPg.stop);
@@ -125,7 +128,8 @@ async function main(): Promise<void> {
       const port = await freePort();
       stops.push((await startFerretDb({ port, dataDir: join(workDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') })).stop);
       mongoBase = `mongodb://127.0.0.1:${port}/`;
-      results.servers.database = databaseLabel = `FerretDB ${versions.ferretdb} on SQLite`;
+      appUrl = (url) => `${url}?${FERRETDB_SQLITE_CLIENT_OPTIONS as string}`;
+      results.servers.database = databaseLabel = `FerretDB ${versions.ferretdb} on SQLite (app pool: ${FERRETDB_SQLITE_CLIENT_OPTIONS as string})`;
     } else results.servers.database = databaseLabel = `given: ${mongoBase}`;
 
     say('bundling workflows');
@@ -134,9 +138,9 @@ async function main(): Promise<void> {
     writeFileSync(bundleFile, workflowBundle.code);
 
     const mongoUrl = `${mongoBase}duban_bench`;
-    const worker = await startDistWorker({ temporalAddress, mongoUrl, workflowBundleFile: bundleFile, logDir });
+    const worker = await startDistWorker({ temporalAddress, mongoUrl: appUrl(mongoUrl), workflowBundleFile: bundleFile, logDir });
     stops.push(worker.stop);
-    const api = await startDistApi({ temporalAddress, mongoUrl, port: await freePort(), org, logDir });
+    const api = await startDistApi({ temporalAddress, mongoUrl: appUrl(mongoUrl), port: await freePort(), org, logDir });
     stops.push(api.stop);
     const database = await openDatabase({ url: mongoUrl });
     stops.push(() => database.close());
@@ -183,7 +187,7 @@ async function main(): Promise<void> {
       const walDatabase = await openDatabase({ url });
       const walTemporal = new Client({ connection: await TemporalConnection.connect({ address }) });
       try {
-        walWorker = await startDistWorker({ temporalAddress: address, mongoUrl: url, workflowBundleFile: bundleFile, logDir, name: 'worker-wal' });
+        walWorker = await startDistWorker({ temporalAddress: address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-wal' });
         const walTarget: BenchTarget = { ...target, workerPid: walWorker.pid, database: walDatabase, temporal: walTemporal };
         results.fanOutPragmas = { pragmas: PRAGMAS, result: await benchFanOut(walTarget, address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) }) };
       } finally {
@@ -202,7 +206,7 @@ async function main(): Promise<void> {
       const pgDatabase = await openDatabase({ url });
       const pgTemporal = new Client({ connection: await TemporalConnection.connect({ address: pg.running.address }) });
       try {
-        pgWorker = await startDistWorker({ temporalAddress: pg.running.address, mongoUrl: url, workflowBundleFile: bundleFile, logDir, name: 'worker-pg' });
+        pgWorker = await startDistWorker({ temporalAddress: pg.running.address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-pg' });
         const pgTarget: BenchTarget = { ...target, workerPid: pgWorker.pid, database: pgDatabase, temporal: pgTemporal };
         results.fanOutPostgres = await benchFanOut(pgTarget, pg.running.address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) });
       } finally {

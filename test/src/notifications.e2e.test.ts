@@ -215,6 +215,14 @@ describe('notify and deliver', () => {
     };
   });
 
+  it('adds only the missing recipients when some of a key\'s notifications are already stored (an attempt that stopped halfway)', async () => {
+    const key = 'rect:item-halfway:notice:yellow:1';
+    expect((await activities.notify(request(key, { audience: ['handlers'], subject: { kind: 'rectification', id: 'item-halfway' } }))).inApp).toBe(1);
+    const rest = await activities.notify(request(key, { audience: ['handlers', 'unit_leaders', 'office'], subject: { kind: 'rectification', id: 'item-halfway' } }));
+    expect(rest.inApp).toBe(2);
+    for (const client of [water, waterLead, office]) expect(await subjects(client, 'item-halfway')).toHaveLength(1);
+  });
+
   it('stores in-app notifications for the handler, the unit leader and the office exactly once, even when notify runs twice', async () => {
     const notice = request('rect:item-1:notice:red:1', { audience: ['handlers', 'unit_leaders', 'office'] });
     const first = await activities.notify(notice);

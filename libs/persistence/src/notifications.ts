@@ -1,6 +1,5 @@
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { mongo, Schema, type Connection, type Model } from 'mongoose';
 import type { NotificationLevel, NotificationRequest } from '@duban/contracts';
-import { isDuplicateKey } from './settings.js';
 
 /** One in-app notification for one recipient; `_id` is `${key}:${userId}`, so a repeated key never duplicates. */
 export interface NotificationRecord {
@@ -61,18 +60,22 @@ export class NotificationRepository {
     this.items = notificationModel(connection);
   }
 
-  /** Stores each row whose `_id` is not there yet; answers how many were new. */
+  /**
+   * Stores each row whose `_id` is not there yet; answers how many were new. One unordered insert for all
+   * recipients: the rows of a repeated key fail as duplicates, the others go in.
+   */
   async createIfAbsent(rows: readonly Omit<NotificationRecord, 'readAt'>[]): Promise<number> {
-    let created = 0;
-    for (const row of rows) {
-      try {
-        await this.items.create({ ...row, readAt: null });
-        created += 1;
-      } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
-      }
+    if (rows.length === 0) return 0;
+    try {
+      const result = await this.items.collection.insertMany(
+        rows.map((row) => ({ ...row, readAt: null })) as never[],
+        { ordered: false },
+      );
+      return result.insertedCount;
+    } catch (error) {
+      if (error instanceof mongo.MongoBulkWriteError && onlyDuplicateKeys(error)) return error.insertedCount;
+      throw error;
     }
-    return created;
   }
 
   findById(id: string): Promise<NotificationRecord | null> {
@@ -105,4 +108,9 @@ export class NotificationRepository {
   countUnread(userId: string): Promise<number> {
     return this.items.countDocuments({ userId, readAt: null }).exec();
   }
+}
+
+function onlyDuplicateKeys(error: InstanceType<typeof mongo.MongoBulkWriteError>): boolean {
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === 11000);
 }
