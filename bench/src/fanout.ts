@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RECTIFICATION_WORKFLOW, registeredUpdate, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
-import type { RegisterRectification } from '@duban/domain';
+import { assignmentId, type RegisterRectification } from '@duban/domain';
 import { officeActor } from './org.js';
+import { untilAllPresent } from './presence.js';
 import { inPool, perSecond, ratio, seconds } from './stats.js';
 import type { BenchTarget } from './target.js';
 
@@ -115,8 +116,8 @@ export async function benchFanOut(target: BenchTarget, temporalAddress: string, 
  * API and publishes it now; done once every `assignmentWorkflow` is projected into the `assignments` read model.
  * The list id is per month (`TL-YYYY-MM`), so this runs once per database.
  */
-export function publishTaskList(officeToken: () => Promise<string>, month: string, target: { kind: 'village' | 'township' | 'department'; units: number }): FanOut {
-  const units = target.units;
+export function publishTaskList(officeToken: () => Promise<string>, month: string, target: { kind: 'village' | 'township' | 'department'; unitIds: readonly string[] }): FanOut {
+  const units = target.unitIds.length;
   return {
     name: 'task-list-publish',
     describe: `taskListWorkflow fanning out one assignmentWorkflow per item × ${target.kind} (list ${month}, published through the API), until every assignment is in the read model`,
@@ -126,14 +127,12 @@ export function publishTaskList(officeToken: () => Promise<string>, month: strin
       const items = Array.from({ length: n / units }, (_, i) => ({ title: `基准测试重点工作${i + 1}`, content: '各村完成饮水安全排查', targetUnitKind: target.kind, dueKind: 'monthEnd' }));
       const draft = await fetch(`${system.apiUrl}/api/task-lists`, { method: 'POST', headers, body: JSON.stringify({ month, items }) });
       if (draft.status !== 201) throw new Error(`task-list draft: ${draft.status} ${await draft.text()}`);
-      const { id } = (await draft.json()) as { id: string };
+      const { id, items: drafted } = (await draft.json()) as { id: string; items: { id: string }[] };
       const publish = await fetch(`${system.apiUrl}/api/task-lists/${id}/publish`, { method: 'POST', headers, body: JSON.stringify({ mode: 'now' }) });
       if (publish.status !== 202) throw new Error(`task-list publish: ${publish.status} ${await publish.text()}`);
-      const assignments = system.database.collection('assignments');
-      for (;;) {
-        if ((await assignments.countDocuments({ listId: id })) >= n) return;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      const expected = drafted.flatMap((item) => target.unitIds.map((unitId) => assignmentId(id, item.id, unitId)));
+      if (expected.length !== n) throw new Error(`task-list fan-out: ${expected.length} assignments expected, not ${n}`);
+      await untilAllPresent(system.database, 'assignments', expected, { pollMs: 250 });
     },
   };
 }

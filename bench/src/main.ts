@@ -160,7 +160,7 @@ async function main(): Promise<void> {
       const next = new Date();
       next.setUTCMonth(next.getUTCMonth() + 1, 1);
       const month = next.toISOString().slice(0, 7);
-      results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', units: villages }) });
+      results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', unitIds: org.units.filter((unit) => unit.kind === 'village').map((unit) => unit.id) }) });
     });
     await section('timers', async () => {
       // Deadlines fill one whole minute, starting at the first minute boundary after the items have time to settle

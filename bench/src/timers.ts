@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RECTIFICATION_WORKFLOW, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
 import { benchItem } from './fanout.js';
 import { officeActor } from './org.js';
+import { untilAllPresent } from './presence.js';
 import { distribution, inPool, sleep, type Distribution } from './stats.js';
 import type { BenchTarget } from './target.js';
 
@@ -33,12 +34,8 @@ export async function benchTimerLateness(
   const { n, leadUnits, dueFrom, windowMs, concurrency } = options;
   const pollMs = options.pollMs ?? 5000;
   const dueOf = (i: number) => new Date(dueFrom.getTime() + Math.floor((i * windowMs) / n));
-  // Progress is polled with one unfiltered count every few seconds: FerretDB v1 on SQLite pushes down only `_id`,
-  // so a filtered count scans the collection, and a poll per second (the earlier version) loaded the database the
-  // timers are measured on.
-  const items = target.database.collection('rectifications');
+  // Red notices are counted (small documents) only once the window has passed; progress before it by `_id`.
   const notices = target.database.collection<{ _id: string; itemId: string; colour: string; issuedAt: Date }>('notices');
-  const itemsBefore = await items.countDocuments();
   const redBefore = await notices.countDocuments({ colour: 'red' });
   const started = performance.now();
   const registered = await inPool(n, concurrency, async (i) => {
@@ -49,11 +46,8 @@ export async function benchTimerLateness(
   });
   const registrationSeconds = Math.round((performance.now() - started) / 10) / 100;
   const ids = registered.map((r) => r.id);
-  let settledAt: number | null = null;
-  while (settledAt === null && Date.now() < dueFrom.getTime()) {
-    if ((await items.countDocuments()) - itemsBefore >= n) settledAt = performance.now();
-    else await sleep(pollMs);
-  }
+  const settled = await untilAllPresent(target.database, 'rectifications', ids, { pollMs, until: dueFrom.getTime() });
+  const settledAt = settled ? performance.now() : null;
 
   const redCount = async () => (await notices.countDocuments({ colour: 'red' })) - redBefore;
   const giveUpAt = dueFrom.getTime() + windowMs + (options.waitAfterMs ?? 180_000);

@@ -44,7 +44,7 @@ describe('benchmarks at tiny sizes', () => {
   });
 
   it('fans out a published monthly task list, every assignment in the read model', async () => {
-    const ours = publishTaskList(() => login(stack.baseUrl, 'office', BENCH_PASSWORD), '2099-01', { kind: 'department', units: 10 });
+    const ours = publishTaskList(() => login(stack.baseUrl, 'office', BENCH_PASSWORD), '2099-01', { kind: 'department', unitIds: org.units.filter((unit) => unit.kind === 'department').map((unit) => unit.id) });
     const result = await benchFanOut(target, inject('temporalAddress'), { n: 10, concurrency: 5, ours });
     expect(result).toMatchObject({ n: 10, ours: { name: 'task-list-publish' } });
     expect(await stack.database.collection('assignments').countDocuments({ listId: 'TL-2099-01' })).toBe(10);

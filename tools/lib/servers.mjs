@@ -30,7 +30,7 @@ function sourceHash(dir, files) {
 export const binaries = {
   temporal: join(cacheDir, 'bin', `temporal-${versions.temporalCli}`, 'temporal'),
   // Keyed by our wrapper's source too, so a change to it is rebuilt on machines that cached an older build.
-  ferretdb: join(cacheDir, 'bin', `ferretdb-${versions.ferretdb}-${sourceHash(join(repoRoot, 'tools', 'servers', 'ferretdb'), ['main.go', 'go.mod', 'go.sum'])}`, 'duban-ferretdb'),
+  ferretdb: join(cacheDir, 'bin', `ferretdb-${versions.ferretdb}-${sourceHash(join(repoRoot, 'tools', 'servers', 'ferretdb'), ['main.go', 'id_index.go', 'go.mod', 'go.sum'])}`, 'duban-ferretdb'),
   // The launcher's own revision is in its name, so a changed launcher is written anew.
   testServer: join(cacheDir, 'bin', `temporal-test-server-${versions.temporalTestServer}`, 'temporal-test-server-launcher-2'),
   schemathesis: join(cacheDir, `venv-schemathesis-${versions.schemathesis}`, 'bin', 'st'),

@@ -69,6 +69,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	if config.Handler == "sqlite" {
+		go keepIDIndexes(ctx, dir, logger)
+	}
+
 	fmt.Fprintf(os.Stderr, "duban-ferretdb listening on %s, data in %s\n", *listenAddr, dir)
 	if err := f.Run(ctx); err != nil {
 		fail(err)
