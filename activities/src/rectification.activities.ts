@@ -1,14 +1,14 @@
 import type { Connection } from 'mongoose';
 import type { RectificationActivities } from '@duban/contracts';
 import { NoticeRepository, RectificationReadModel, UnitRepository } from '@duban/persistence';
-import { REFERENCE_TTL_MS, rememberedFor } from './reference-cache.js';
+import { UNIT_PATHS_TTL_MS, rememberedFor } from './reference-cache.js';
 
 /** Activities of the rectification workflow, bound to the worker's database connection. */
 export function createRectificationActivities(connection: Connection): RectificationActivities {
   const readModel = new RectificationReadModel(connection);
   const units = new UnitRepository(connection);
   const notices = new NoticeRepository(connection);
-  const unitsByIds = rememberedFor(REFERENCE_TTL_MS, (ids: readonly string[]) => units.findMany(ids));
+  const unitsByIds = rememberedFor(UNIT_PATHS_TTL_MS, (ids: readonly string[]) => units.findMany(ids));
 
   return {
     async projectRectification(state) {

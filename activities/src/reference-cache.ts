@@ -30,3 +30,10 @@ function dropExpired(entries: Map<string, { readonly expiresAt: number }>, at: n
 
 /** How long the worker keeps reference data: long enough to serve a burst, short enough that no one waits on it. */
 export const REFERENCE_TTL_MS = 5_000;
+
+/**
+ * How long it keeps units' paths (who sees an item): a path changes only when an org file moves a unit, and a new
+ * unit is a new key, read at once. In the 5,000-deadline benchmark a unit's next item came ~9 s after its last, so
+ * at 5 s these look-ups — each a full read of the units table on FerretDB — were 40 % of the database time.
+ */
+export const UNIT_PATHS_TTL_MS = 60_000;

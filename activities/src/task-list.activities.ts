@@ -31,13 +31,13 @@ import {
 } from '@duban/domain';
 import { AssignmentReadModel, TaskListRepository, UnitRepository, taskListId, type TaskListRecord } from '@duban/persistence';
 import { loadCalendar, shiftWorkingDaysWith } from './calendar/index.js';
-import { REFERENCE_TTL_MS, rememberedFor } from './reference-cache.js';
+import { UNIT_PATHS_TTL_MS, rememberedFor } from './reference-cache.js';
 
 /** Activities of the assignment workflow. */
 export function createAssignmentActivities(connection: Connection): AssignmentActivities {
   const readModel = new AssignmentReadModel(connection);
   const units = new UnitRepository(connection);
-  const unitsByIds = rememberedFor(REFERENCE_TTL_MS, (ids: readonly string[]) => units.findMany(ids));
+  const unitsByIds = rememberedFor(UNIT_PATHS_TTL_MS, (ids: readonly string[]) => units.findMany(ids));
   return {
     async projectAssignment(state) {
       const involved = await unitsByIds([state.leadUnitId, ...state.coUnitIds]);
