@@ -1,3 +1,5 @@
+import type { UnitRepository } from '@duban/persistence';
+
 /**
  * A look-up of reference data (units, recipients, channels) remembered for `ttlMs` per argument list, so that a
  * burst of deadlines — a monthly list's assignments falling due on the same day — asks the database once per
@@ -37,3 +39,12 @@ export const REFERENCE_TTL_MS = 5_000;
  * at 5 s these look-ups — each a full read of the units table on FerretDB — were 40 % of the database time.
  */
 export const UNIT_PATHS_TTL_MS = 60_000;
+
+/**
+ * The read-model `unitScope` of an item or assignment: every unit on the paths of the units involved (who sees it),
+ * from unit paths remembered for `UNIT_PATHS_TTL_MS`.
+ */
+export function rememberedUnitScope(units: UnitRepository): (unitIds: readonly string[]) => Promise<string[]> {
+  const unitsByIds = rememberedFor(UNIT_PATHS_TTL_MS, (ids: readonly string[]) => units.findMany(ids));
+  return async (unitIds) => [...new Set((await unitsByIds(unitIds)).flatMap((unit) => unit.path))];
+}

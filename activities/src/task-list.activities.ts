@@ -31,17 +31,16 @@ import {
 } from '@duban/domain';
 import { AssignmentReadModel, TaskListRepository, UnitRepository, taskListId, type TaskListRecord } from '@duban/persistence';
 import { loadCalendar, shiftWorkingDaysWith } from './calendar/index.js';
-import { UNIT_PATHS_TTL_MS, rememberedFor } from './reference-cache.js';
+import { rememberedUnitScope } from './reference-cache.js';
 
 /** Activities of the assignment workflow. */
 export function createAssignmentActivities(connection: Connection): AssignmentActivities {
   const readModel = new AssignmentReadModel(connection);
   const units = new UnitRepository(connection);
-  const unitsByIds = rememberedFor(UNIT_PATHS_TTL_MS, (ids: readonly string[]) => units.findMany(ids));
+  const unitScopeOf = rememberedUnitScope(units);
   return {
     async projectAssignment(state) {
-      const involved = await unitsByIds([state.leadUnitId, ...state.coUnitIds]);
-      await readModel.project(state, [...new Set(involved.flatMap((unit) => unit.path))]);
+      await readModel.project(state, await unitScopeOf([state.leadUnitId, ...state.coUnitIds]));
     },
   };
 }
