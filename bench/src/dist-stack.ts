@@ -14,7 +14,9 @@ export interface RunningProcess {
 function startNode(name: string, script: string, env: Record<string, string>, logDir: string): ChildProcess {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(join(logDir, `${name}.log`), { flags: 'a' });
-  const child = spawn(process.execPath, ['--enable-source-maps', join(repoRoot, script)], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS: extra Node flags for the worker and the API, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a run.
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', join(repoRoot, script)], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   return child;
@@ -34,8 +36,9 @@ function stopper(child: ChildProcess): () => Promise<void> {
 const serverEnv = (temporalAddress: string, mongoUrl: string) => ({ TEMPORAL_ADDRESS: temporalAddress, MONGO_URL: mongoUrl, WORKER_METRICS_PORT: '0', TEMPORAL_LOG_LEVEL: 'WARN' });
 
 /** The worker from apps/worker/dist in its own process; resolves once it has logged that it polls. */
-export async function startDistWorker(options: { temporalAddress: string; mongoUrl: string; workflowBundleFile: string; logDir: string; name?: string }): Promise<RunningProcess> {
-  const child = startNode(options.name ?? 'worker', 'apps/worker/dist/main.js', { ...serverEnv(options.temporalAddress, options.mongoUrl), DUBAN_WORKFLOW_BUNDLE: options.workflowBundleFile }, options.logDir);
+export async function startDistWorker(options: { temporalAddress: string; mongoUrl: string; workflowBundleFile: string; logDir: string; name?: string; metricsPort?: number }): Promise<RunningProcess & { metricsUrl?: string }> {
+  const metrics = options.metricsPort ? { WORKER_METRICS_PORT: String(options.metricsPort) } : {};
+  const child = startNode(options.name ?? 'worker', 'apps/worker/dist/main.js', { ...serverEnv(options.temporalAddress, options.mongoUrl), DUBAN_WORKFLOW_BUNDLE: options.workflowBundleFile, ...metrics }, options.logDir);
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     const onData = (chunk: Buffer) => {
@@ -50,7 +53,7 @@ export async function startDistWorker(options: { temporalAddress: string; mongoU
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited with ${code} before polling; see ${options.logDir}`)));
   });
-  return { pid: child.pid!, stop: stopper(child) };
+  return { pid: child.pid!, stop: stopper(child), ...(options.metricsPort ? { metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics` } : {}) };
 }
 
 /** The API from apps/api/dist in its own process with the org file loaded; resolves once /api/health answers 200. */

@@ -138,7 +138,7 @@ async function main(): Promise<void> {
     writeFileSync(bundleFile, workflowBundle.code);
 
     const mongoUrl = `${mongoBase}duban_bench`;
-    const worker = await startDistWorker({ temporalAddress, mongoUrl: appUrl(mongoUrl), workflowBundleFile: bundleFile, logDir });
+    const worker = await startDistWorker({ temporalAddress, mongoUrl: appUrl(mongoUrl), workflowBundleFile: bundleFile, logDir, metricsPort: await freePort() });
     stops.push(worker.stop);
     const api = await startDistApi({ temporalAddress, mongoUrl: appUrl(mongoUrl), port: await freePort(), org, logDir });
     stops.push(api.stop);
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
     stops.push(() => database.close());
     const temporal = new Client({ connection: await TemporalConnection.connect({ address: temporalAddress }) });
     stops.push(() => temporal.connection.close());
-    const target: BenchTarget = { apiUrl: api.url, apiPid: api.pid, workerPid: worker.pid, database, temporal, taskQueue: TASK_QUEUE };
+    const target: BenchTarget = { apiUrl: api.url, apiPid: api.pid, workerPid: worker.pid, database, temporal, taskQueue: TASK_QUEUE, ...(worker.metricsUrl ? { workerMetricsUrl: worker.metricsUrl } : {}) };
     say(`API ${api.url} (pid ${api.pid}), worker pid ${worker.pid}, Temporal ${temporalAddress}, ${mongoUrl}; logs in ${logDir}`);
 
     const idle = await workerFootprint(target);

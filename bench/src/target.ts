@@ -13,6 +13,8 @@ export interface BenchTarget {
   readonly database: Connection;
   readonly temporal: Client;
   readonly taskQueue: string;
+  /** The worker's Prometheus endpoint, when it runs as its own process. */
+  readonly workerMetricsUrl?: string;
 }
 
 /** Logs a user in through the API; the access token. */

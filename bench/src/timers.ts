@@ -5,6 +5,7 @@ import { officeActor } from './org.js';
 import { untilAllPresent } from './presence.js';
 import { distribution, inPool, sleep, type Distribution } from './stats.js';
 import type { BenchTarget } from './target.js';
+import { readStickyCache, stickyCacheBetween, type StickyCacheCounts } from './worker-cache.js';
 
 export interface TimerLatenessResult {
   readonly n: number;
@@ -21,6 +22,9 @@ export interface TimerLatenessResult {
   readonly redNotices: number;
   /** Red notice `issuedAt` minus the deadline, in ms. */
   readonly lateMs: Distribution;
+  /** The worker's workflow cache from the end of settling to the last red notice: a miss replays the item's
+   * whole history before its timer can fire. Null when the worker exports no metrics. */
+  readonly stickyCache: StickyCacheCounts | null;
 }
 
 /**
@@ -48,6 +52,7 @@ export async function benchTimerLateness(
   const ids = registered.map((r) => r.id);
   const settled = await untilAllPresent(target.database, 'rectifications', ids, { pollMs, until: dueFrom.getTime() });
   const settledAt = settled ? performance.now() : null;
+  const cacheBefore = await readStickyCache(target.workerMetricsUrl);
 
   const redCount = async () => (await notices.countDocuments({ colour: 'red' })) - redBefore;
   const giveUpAt = dueFrom.getTime() + windowMs + (options.waitAfterMs ?? 180_000);
@@ -57,6 +62,8 @@ export async function benchTimerLateness(
     await sleep(pollMs);
     red = await redCount();
   }
+
+  const cacheAfter = await readStickyCache(target.workerMetricsUrl);
 
   const dueById = new Map(registered.map((r) => [r.id, r.due]));
   const late: number[] = [];
@@ -75,5 +82,6 @@ export async function benchTimerLateness(
     settledBeforeDue: settledAt !== null,
     redNotices: red,
     lateMs: distribution(late),
+    stickyCache: stickyCacheBetween(cacheBefore, cacheAfter),
   };
 }

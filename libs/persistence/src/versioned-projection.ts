@@ -1,8 +1,6 @@
-import mongoose, { type Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import { isFerretDb } from './database.js';
 import { isDuplicateKey } from './settings.js';
-
-const { trusted } = mongoose;
 
 /** What the helper needs to know of a read-model record; the model's own schema casts the rest. */
 type ProjectedRecord = { _id: string; version: number } & Record<string, unknown>;
@@ -17,30 +15,37 @@ type ProjectedRecord = { _id: string; version: number } & Record<string, unknown
  * conditional update read the whole collection for every projection (at 5,000 open items, seconds each); and it
  * runs any update as a read then a write, so the version check made just before an update by `_id` alone is as
  * safe as its own conditional update would be.
+ *
+ * Every step goes through the driver, as the insert does: the record is built by the caller with its final types,
+ * and Mongoose's casting of a `$set` of a whole item (walking every nested path of steps, notices and history) was
+ * the largest single cost on the worker's thread in the 5,000-deadline benchmark.
  */
 export async function projectVersioned<T extends { version: number }>(model: Model<T>, id: string, version: number, record: Omit<T, '_id'>): Promise<void> {
-  const items = model as unknown as Model<ProjectedRecord>;
-  const stored = await items.findById(id, { version: 1 }).lean<{ version: number }>().exec();
+  const items = model.collection as unknown as mongo.Collection<ProjectedRecord>;
+  const versionOf = () => items.findOne({ _id: id }, { projection: { version: 1 } });
+  const stored = await versionOf();
   if (stored && stored.version >= version) return;
   if (!stored) {
     // A plain insert: FerretDB v1 drops empty arrays from `$setOnInsert`, and `Model.create` would let the `id`
     // virtual swallow the state's own `id`. The read-model schemas are not strict: the record is stored as the
     // update below would store it. Another projection inserting first surfaces as a duplicate key: the update decides.
     try {
-      await items.collection.insertOne({ ...record, _id: id } as never, { ignoreUndefined: true });
+      await items.insertOne({ ...record, _id: id } as never, { ignoreUndefined: true });
       return;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
   }
-  if (await isFerretDb(items.db)) {
-    const current = stored ?? (await items.findById(id, { version: 1 }).lean<{ version: number }>().exec());
+  // Undefined fields are left out, as Mongoose did and as the insert above does.
+  const set = { $set: record } as never;
+  if (await isFerretDb(model.db)) {
+    const current = stored ?? (await versionOf());
     if (current && current.version >= version) return;
-    await items.updateOne({ _id: id }, { $set: record }, { upsert: true }).exec();
+    await items.updateOne({ _id: id }, set, { upsert: true, ignoreUndefined: true });
     return;
   }
   try {
-    await items.updateOne({ _id: id, version: trusted({ $lt: version }) }, { $set: record }, { upsert: true }).exec();
+    await items.updateOne({ _id: id, version: { $lt: version } }, set, { upsert: true, ignoreUndefined: true });
   } catch (error) {
     // The filter missed because the stored version is not older, and the upsert hit the same _id.
     if (!isDuplicateKey(error)) throw error;
