@@ -7,8 +7,9 @@ import { bundleWorkflows } from '@duban/worker';
 import { ensureTestServer, repoRoot } from '../../../tools/lib/servers.mjs';
 import './provided.js';
 
-/** Sources that end up in the workflow bundle: a change to any of them makes a new bundle. */
+/** Sources that end up in the workflow bundle, and how it is bundled: a change to any of them makes a new bundle. */
 const BUNDLED_SOURCES = ['workflows/src', 'libs/domain/src', 'libs/contracts/src'];
+const BUNDLER_OPTIONS = 'apps/worker/src/bundle.ts';
 
 /** Bundles the workflow code once per change of its sources, shared by every suite of the run. */
 export default async function setup(project: TestProject): Promise<void> {
@@ -35,6 +36,7 @@ function sourceHash(): string {
     }
   };
   for (const dir of BUNDLED_SOURCES) walk(join(repoRoot, dir));
+  hash.update(readFileSync(join(repoRoot, BUNDLER_OPTIONS)));
   hash.update(readFileSync(join(repoRoot, 'package-lock.json')));
   return hash.digest('hex').slice(0, 16);
 }
