@@ -2,7 +2,7 @@ import type { Model, mongo } from 'mongoose';
 import { isFerretDb } from './database.js';
 import { isDuplicateKey } from './settings.js';
 
-/** What the helper needs to know of a read-model record; the model's own schema casts the rest. */
+/** What the helper needs to know of a read-model record; the caller builds the rest with its final types. */
 type ProjectedRecord = { _id: string; version: number } & Record<string, unknown>;
 
 /**
