@@ -24,15 +24,18 @@ afterAll(async () => {
 /**
  * CPython 3.11 (the machine's Python) has a bug that can crash hypothesis inside schemathesis with
  * "SystemError: AST constructor recursion depth mismatch" (python/cpython#106905). Such a run found nothing
- * about the API; it is run again with the next seed — but never when the run reported failures of its own.
+ * about the API; it is run again with the next seed (three seeds at most) — but never when the run reported
+ * failures of its own.
  */
 const TOOL_CRASH = /AST constructor recursion depth mismatch/;
 
 async function fuzzAs(username: string): Promise<{ code: number | null; output: string }> {
-  const first = await fuzzOnce(username, SEED);
-  if (first.code === 0 || !TOOL_CRASH.test(first.output) || /FAILURES/.test(first.output)) return first;
-  console.warn(`schemathesis crashed on the CPython 3.11 AST bug (seed ${SEED}); running again with seed ${SEED + 1}`);
-  return fuzzOnce(username, SEED + 1);
+  // Up to three seeds: the crash hit two seeds in a row once (2026-12-06, the second run's 1,536 cases all passed).
+  for (let seed = SEED; ; seed++) {
+    const run = await fuzzOnce(username, seed);
+    if (run.code === 0 || !TOOL_CRASH.test(run.output) || /FAILURES/.test(run.output) || seed >= SEED + 2) return run;
+    console.warn(`schemathesis crashed on the CPython 3.11 AST bug (seed ${seed}); running again with seed ${seed + 1}`);
+  }
 }
 
 /** Runs schemathesis against the live API as `username`; resolves with its exit code and output. */
@@ -70,5 +73,5 @@ describe('fuzzing the API from its OpenAPI document (schemathesis)', () => {
     if (code !== 0) console.log(output.slice(-20_000));
     expect(code).toBe(0);
     expect(output).toMatch(/passed|No issues found/i);
-  }, (2 * SECONDS + 180) * 1000);
+  }, (3 * SECONDS + 180) * 1000);
 });
