@@ -35,9 +35,13 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 const serverEnv = (temporalAddress: string, mongoUrl: string) => ({ TEMPORAL_ADDRESS: temporalAddress, MONGO_URL: mongoUrl, WORKER_METRICS_PORT: '0', TEMPORAL_LOG_LEVEL: 'WARN' });
 
+/** A worker process, with its Prometheus endpoint when it was given a metrics port. */
+export type RunningWorker = RunningProcess & { readonly metricsUrl?: string };
+
 /** The worker from apps/worker/dist in its own process; resolves once it has logged that it polls. */
-export async function startDistWorker(options: { temporalAddress: string; mongoUrl: string; workflowBundleFile: string; logDir: string; name?: string; metricsPort?: number }): Promise<RunningProcess & { metricsUrl?: string }> {
+export async function startDistWorker(options: { temporalAddress: string; mongoUrl: string; workflowBundleFile: string; logDir: string; name?: string; metricsPort?: number }): Promise<RunningWorker> {
   const metrics = options.metricsPort ? { WORKER_METRICS_PORT: String(options.metricsPort) } : {};
+  const metricsUrl = options.metricsPort ? { metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics` } : {};
   const child = startNode(options.name ?? 'worker', 'apps/worker/dist/main.js', { ...serverEnv(options.temporalAddress, options.mongoUrl), DUBAN_WORKFLOW_BUNDLE: options.workflowBundleFile, ...metrics }, options.logDir);
   await new Promise<void>((resolve, reject) => {
     let seen = '';
@@ -53,7 +57,7 @@ export async function startDistWorker(options: { temporalAddress: string; mongoU
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`worker exited with ${code} before polling; see ${options.logDir}`)));
   });
-  return { pid: child.pid!, stop: stopper(child), ...(options.metricsPort ? { metricsUrl: `http://127.0.0.1:${options.metricsPort}/metrics` } : {}) };
+  return { pid: child.pid!, stop: stopper(child), ...metricsUrl };
 }
 
 /** The API from apps/api/dist in its own process with the org file loaded; resolves once /api/health answers 200. */

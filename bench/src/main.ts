@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error plain ESM helper without types
 import { FERRETDB_SQLITE_CLIENT_OPTIONS, freePort, startFerretDb, startTemporalDev, versions } from '../../tools/lib/servers.mjs';
-import { startDistApi, startDistWorker, type RunningProcess } from './dist-stack.js';
+import { startDistApi, startDistWorker, type RunningWorker } from './dist-stack.js';
 import { benchExport } from './export.js';
 import { benchFanOut, publishTaskList, registerItems, type FanOut } from './fanout.js';
 import { benchReplay, workerFootprint } from './footprint.js';
@@ -183,12 +183,12 @@ async function main(): Promise<void> {
       const server = await startTemporalDev({ port, dbFile: join(workDir, 'temporal-wal.db'), logFile: join(logDir, 'temporal-wal.log'), sqlitePragmas: PRAGMAS });
       const address = `127.0.0.1:${port}`;
       const url = `${mongoBase}duban_bench_wal`;
-      let walWorker: RunningProcess | undefined;
+      let walWorker: RunningWorker | undefined;
       const walDatabase = await openDatabase({ url });
       const walTemporal = new Client({ connection: await TemporalConnection.connect({ address }) });
       try {
-        walWorker = await startDistWorker({ temporalAddress: address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-wal' });
-        const walTarget: BenchTarget = { ...target, workerPid: walWorker.pid, database: walDatabase, temporal: walTemporal };
+        walWorker = await startDistWorker({ temporalAddress: address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-wal', metricsPort: await freePort() });
+        const walTarget: BenchTarget = { ...target, workerPid: walWorker.pid, workerMetricsUrl: walWorker.metricsUrl, database: walDatabase, temporal: walTemporal };
         results.fanOutPragmas = { pragmas: PRAGMAS, result: await benchFanOut(walTarget, address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) }) };
       } finally {
         await walWorker?.stop();
@@ -202,12 +202,12 @@ async function main(): Promise<void> {
       results.notes.push(...pg.notes);
       if (!pg.running) return;
       const url = `${mongoBase}duban_bench_pg`;
-      let pgWorker: RunningProcess | undefined;
+      let pgWorker: RunningWorker | undefined;
       const pgDatabase = await openDatabase({ url });
       const pgTemporal = new Client({ connection: await TemporalConnection.connect({ address: pg.running.address }) });
       try {
-        pgWorker = await startDistWorker({ temporalAddress: pg.running.address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-pg' });
-        const pgTarget: BenchTarget = { ...target, workerPid: pgWorker.pid, database: pgDatabase, temporal: pgTemporal };
+        pgWorker = await startDistWorker({ temporalAddress: pg.running.address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-pg', metricsPort: await freePort() });
+        const pgTarget: BenchTarget = { ...target, workerPid: pgWorker.pid, workerMetricsUrl: pgWorker.metricsUrl, database: pgDatabase, temporal: pgTemporal };
         results.fanOutPostgres = await benchFanOut(pgTarget, pg.running.address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) });
       } finally {
         await pgWorker?.stop();
