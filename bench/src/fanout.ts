@@ -1,14 +1,12 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { RECTIFICATION_WORKFLOW, registeredUpdate, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
 import { assignmentId, type RegisterRectification } from '@duban/domain';
 import { officeActor } from './org.js';
 import { untilAllPresent } from './presence.js';
 import { inPool, perSecond, ratio, seconds } from './stats.js';
 import type { BenchTarget } from './target.js';
+import { withTrivialWorker } from './trivial-worker.js';
 
 /** "Ours": brings `n` items into the read model through the real worker; resolves once every one is there. */
 export interface FanOut {
@@ -65,30 +63,13 @@ export async function countInReadModel(target: BenchTarget, ids: readonly string
   return found;
 }
 
-const trivialWorkflowsPath = () => {
-  const js = fileURLToPath(new URL('./trivial.workflow.js', import.meta.url));
-  return existsSync(js) ? js : js.replace(/\.js$/, '.ts');
-};
-
 /** The baseline: `n` trivial workflows started and awaited to completion with the raw client, same concurrency. */
 export async function rawStarts(temporal: Client, temporalAddress: string, n: number, concurrency: number): Promise<number> {
-  const taskQueue = `bench-raw-${randomUUID().slice(0, 8)}`;
-  const connection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await Worker.create({
-    connection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: trivialWorkflowsPath(), logger: new DefaultLogger('WARN') }),
-  });
-  const running = worker.run();
-  try {
+  return withTrivialWorker(temporalAddress, async (taskQueue) => {
     const started = performance.now();
     await inPool(n, concurrency, (i) => temporal.workflow.execute('trivialWorkflow', { workflowId: `bench-raw-${randomUUID()}`, taskQueue, args: [i] }));
     return seconds(started);
-  } finally {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  }
+  });
 }
 
 export interface FanOutResult {

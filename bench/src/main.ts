@@ -22,7 +22,7 @@ import { renderMarkdown, type BenchResults } from './report.js';
 import { EXPORT_UNIT, seedReadModel } from './seed.js';
 import { sleep } from './stats.js';
 import { login, type BenchTarget } from './target.js';
-import { benchTimerLateness } from './timers.js';
+import { benchTimerLateness, rawTimerLateness } from './timers.js';
 import { startPostgresTemporal } from './postgres.js';
 import { explainFind, indexInboxForPushdown, startFerretDbPostgres, type FerretDbPostgres } from './ferretdb-postgres.js';
 
@@ -163,13 +163,19 @@ async function main(): Promise<void> {
       results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', unitIds: org.units.filter((unit) => unit.kind === 'village').map((unit) => unit.id) }) });
     });
     await section('timers', async () => {
-      // Deadlines fill one whole minute, starting at the first minute boundary after the items have time to settle
-      // (started and in the read model): BENCH_TIMER_LEAD_S, or an estimate from this run's fan-out.
+      // Deadlines fill one whole minute, starting at the first minute boundary after the workflows have time to
+      // settle. The baseline's minute comes first: trivial workflows, started at about the raw fan-out's rate.
+      const nextMinuteAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 60_000) * 60_000);
+      const rawStartMs = (sizes.timers / (results.fanOut?.raw.perSecond ?? 50)) * 1000 * 1.5 + 15_000;
+      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(rawStartMs), windowMs: 60_000, concurrency: sizes.concurrency, maxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000) });
+      say(`timers, raw baseline: ${JSON.stringify(raw)}`);
+      // Ours: items started and in the read model before their minute: BENCH_TIMER_LEAD_S, or an estimate from
+      // this run's fan-out.
       const settleMs = env.BENCH_TIMER_LEAD_S
         ? Number(env.BENCH_TIMER_LEAD_S) * 1000
         : (results.fanOut ? (sizes.timers / results.fanOut.ours.perSecond) * 1000 * 1.5 : sizes.timers * 20) + 15_000;
-      const dueFrom = new Date(Math.ceil((Date.now() + settleMs) / 60_000) * 60_000);
-      results.timers = await benchTimerLateness(target, { n: sizes.timers, leadUnits: leadUnits(org), dueFrom, windowMs: 60_000, concurrency: sizes.concurrency });
+      const ours = await benchTimerLateness(target, { n: sizes.timers, leadUnits: leadUnits(org), dueFrom: nextMinuteAfter(settleMs), windowMs: 60_000, concurrency: sizes.concurrency });
+      results.timers = { ...ours, raw };
     });
     await section('footprint', async () => {
       await sleep(2000);

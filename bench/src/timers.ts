@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { RECTIFICATION_WORKFLOW, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
 import { benchItem } from './fanout.js';
@@ -5,6 +6,7 @@ import { officeActor } from './org.js';
 import { untilAllPresent } from './presence.js';
 import { distribution, inPool, sleep, type Distribution } from './stats.js';
 import type { BenchTarget } from './target.js';
+import { withTrivialWorker } from './trivial-worker.js';
 import { readStickyCache, stickyCacheBetween, type StickyCacheCounts } from './worker-cache.js';
 
 export interface TimerLatenessResult {
@@ -25,6 +27,63 @@ export interface TimerLatenessResult {
   /** The worker's workflow cache from the end of settling to the last red notice: a miss replays the item's
    * whole history before its timer can fire. Null when the worker exports no metrics. */
   readonly stickyCache: StickyCacheCounts | null;
+  /** The same number of deadlines in a window of their own just before, on trivial workflows (raw Temporal). */
+  readonly raw?: RawTimerLatenessResult;
+}
+
+export interface RawTimerLatenessResult {
+  readonly n: number;
+  readonly dueFrom: string;
+  readonly dueTo: string;
+  readonly startSeconds: number;
+  /** Workflows that woke and completed before the bench gave up waiting. */
+  readonly fired: number;
+  /** Workflow clock at waking minus the deadline, in ms. */
+  readonly lateMs: Distribution;
+}
+
+/** The `i`-th of `n` deadlines spread evenly over `windowMs` from `dueFrom`. */
+const deadline = (dueFrom: Date, windowMs: number, n: number) => (i: number) => new Date(dueFrom.getTime() + Math.floor((i * windowMs) / n));
+
+/**
+ * The baseline of the timer lateness: what the Temporal server and a worker on this machine do with nothing else to
+ * do. Starts `n` trivial workflows, each sleeping until its deadline (spread as in `benchTimerLateness`), on a
+ * worker in this process whose cache holds as many workflows as ours does; the lateness is each one's workflow
+ * clock at waking minus its deadline.
+ */
+export async function rawTimerLateness(
+  temporal: Client,
+  temporalAddress: string,
+  options: { n: number; dueFrom: Date; windowMs: number; concurrency: number; maxCachedWorkflows: number; waitAfterMs?: number; pollMs?: number },
+): Promise<RawTimerLatenessResult> {
+  const { n, dueFrom, windowMs, concurrency } = options;
+  const pollMs = options.pollMs ?? 5000;
+  const dueOf = deadline(dueFrom, windowMs, n);
+  return withTrivialWorker(
+    temporalAddress,
+    async (taskQueue) => {
+      const started = performance.now();
+      const ids = await inPool(n, concurrency, async (i) => {
+        const workflowId = `bench-raw-timer-${randomUUID()}`;
+        await temporal.workflow.start('trivialTimerWorkflow', { workflowId, taskQueue, args: [dueOf(i).getTime()] });
+        return workflowId;
+      });
+      const startSeconds = Math.round((performance.now() - started) / 10) / 100;
+      // One count per poll, only after the window: the baseline's own polling must not load the server it measures.
+      const running = async () => (await temporal.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`)).count;
+      const giveUpAt = dueFrom.getTime() + windowMs + (options.waitAfterMs ?? 180_000);
+      await sleep(Math.max(0, dueFrom.getTime() + windowMs - Date.now()));
+      while ((await running()) > 0 && Date.now() < giveUpAt) await sleep(pollMs);
+      const late = await inPool(n, concurrency, async (i) => {
+        const handle = temporal.workflow.getHandle(ids[i]!);
+        if ((await handle.describe()).status.name !== 'COMPLETED') return null;
+        return ((await handle.result()) as number) - dueOf(i).getTime();
+      });
+      const fired = late.filter((ms): ms is number => ms !== null);
+      return { n, dueFrom: dueOf(0).toISOString(), dueTo: dueOf(n - 1).toISOString(), startSeconds, fired: fired.length, lateMs: distribution(fired) };
+    },
+    { maxCachedWorkflows: options.maxCachedWorkflows },
+  );
 }
 
 /**
@@ -37,7 +96,7 @@ export async function benchTimerLateness(
 ): Promise<TimerLatenessResult> {
   const { n, leadUnits, dueFrom, windowMs, concurrency } = options;
   const pollMs = options.pollMs ?? 5000;
-  const dueOf = (i: number) => new Date(dueFrom.getTime() + Math.floor((i * windowMs) / n));
+  const dueOf = deadline(dueFrom, windowMs, n);
   // Red notices are counted (small documents) only once the window has passed; progress before it by `_id`.
   const notices = target.database.collection<{ _id: string; itemId: string; colour: string; issuedAt: Date }>('notices');
   const redBefore = await notices.countDocuments({ colour: 'red' });

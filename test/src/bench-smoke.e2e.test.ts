@@ -8,7 +8,7 @@ import { BENCH_PASSWORD, benchOrg, leadUnits } from '../../bench/src/org.js';
 import { renderMarkdown, type BenchResults } from '../../bench/src/report.js';
 import { EXPORT_UNIT, seedReadModel } from '../../bench/src/seed.js';
 import { login, type BenchTarget } from '../../bench/src/target.js';
-import { benchTimerLateness } from '../../bench/src/timers.js';
+import { benchTimerLateness, rawTimerLateness } from '../../bench/src/timers.js';
 import './setup/provided.js';
 import { startStack, type Stack } from './support/stack.js';
 
@@ -51,10 +51,14 @@ describe('benchmarks at tiny sizes', () => {
     results.fanOutTaskList = result;
   });
 
-  it('issues a red notice for every item whose deadline passed, with its lateness', async () => {
+  it('issues a red notice for every item whose deadline passed, with its lateness beside trivial workflows woken by timers', async () => {
     const result = await benchTimerLateness(target, { n: 4, leadUnits: leadUnits(org), dueFrom: new Date(Date.now() + 8000), windowMs: 1000, concurrency: 4, waitAfterMs: 30_000, pollMs: 500 });
     expect(result).toMatchObject({ n: 4, redNotices: 4, registeredAfterDue: 0, settledBeforeDue: true, lateMs: { count: 4 } });
-    results.timers = result;
+    const raw = await rawTimerLateness(stack.temporal, inject('temporalAddress'), { n: 4, dueFrom: new Date(Date.now() + 4000), windowMs: 1000, concurrency: 4, maxCachedWorkflows: 10, waitAfterMs: 30_000, pollMs: 500 });
+    expect(raw).toMatchObject({ n: 4, fired: 4, lateMs: { count: 4 } });
+    // Woken by their timers, not at once: the workflow clock at waking is at or after each deadline.
+    expect(raw.lateMs.p50).toBeGreaterThanOrEqual(0);
+    results.timers = { ...result, raw };
   });
 
   it('reads the worker RSS with its open workflows and replays a long item history', async () => {
@@ -91,6 +95,6 @@ describe('benchmarks at tiny sizes', () => {
     results.export = result;
 
     const markdown = renderMarkdown({ ...results, finishedAt: new Date().toISOString() });
-    for (const heading of ['Fan-out', 'monthly list of 10 assignments', 'Inbox page 1', 'Inbox page 3', 'Timer lateness', 'Worker RSS', 'Replay', 'Ledger export']) expect(markdown).toContain(heading);
+    for (const heading of ['Fan-out', 'monthly list of 10 assignments', 'Inbox page 1', 'Inbox page 3', 'Timer lateness', 'raw Temporal, 4 trivial workflows sleeping until deadlines', 'Worker RSS', 'Replay', 'Ledger export']) expect(markdown).toContain(heading);
   });
 });
