@@ -104,11 +104,14 @@ async function main(): Promise<void> {
   };
 
   try {
+    const serverPids: { temporal?: number; database?: number } = {};
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let mongoBase = env.MONGO_URL?.replace(/\/[^/]*$/, '/');
     if (!temporalAddress) {
       const port = await freePort();
-      stops.push((await startTemporalDev({ port, dbFile: join(workDir, 'temporal.db'), logFile: join(logDir, 'temporal.log'), sqlitePragmas: mainPragmas })).stop);
+      const server = await startTemporalDev({ port, dbFile: join(workDir, 'temporal.db'), logFile: join(logDir, 'temporal.log'), sqlitePragmas: mainPragmas });
+      stops.push(server.stop);
+      serverPids.temporal = server.child.pid;
       temporalAddress = `127.0.0.1:${port}`;
       results.servers.temporal = `dev server (Temporal CLI ${versions.temporalCli}) on a SQLite file, ${mainPragmas ? mainPragmas.join(' ') : 'default pragmas'}`;
     } else results.servers.temporal = `given: ${temporalAddress}`;
@@ -126,7 +129,9 @@ async function main(): Promise<void> {
       if (!env.BENCH_MERGE) results.servers.database = databaseLabel;
     } else if (!mongoBase) {
       const port = await freePort();
-      stops.push((await startFerretDb({ port, dataDir: join(workDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') })).stop);
+      const server = await startFerretDb({ port, dataDir: join(workDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') });
+      stops.push(server.stop);
+      serverPids.database = server.child.pid;
       mongoBase = `mongodb://127.0.0.1:${port}/`;
       appUrl = (url) => `${url}?${FERRETDB_SQLITE_CLIENT_OPTIONS as string}`;
       results.servers.database = databaseLabel = `FerretDB ${versions.ferretdb} on SQLite (app pool: ${FERRETDB_SQLITE_CLIENT_OPTIONS as string})`;
@@ -146,7 +151,7 @@ async function main(): Promise<void> {
     stops.push(() => database.close());
     const temporal = new Client({ connection: await TemporalConnection.connect({ address: temporalAddress }) });
     stops.push(() => temporal.connection.close());
-    const target: BenchTarget = { apiUrl: api.url, apiPid: api.pid, workerPid: worker.pid, database, temporal, taskQueue: TASK_QUEUE, ...(worker.metricsUrl ? { workerMetricsUrl: worker.metricsUrl } : {}) };
+    const target: BenchTarget = { apiUrl: api.url, apiPid: api.pid, workerPid: worker.pid, database, temporal, taskQueue: TASK_QUEUE, serverPids, ...(worker.metricsUrl ? { workerMetricsUrl: worker.metricsUrl } : {}) };
     say(`API ${api.url} (pid ${api.pid}), worker pid ${worker.pid}, Temporal ${temporalAddress}, ${mongoUrl}; logs in ${logDir}`);
 
     const idle = await workerFootprint(target);
@@ -167,7 +172,7 @@ async function main(): Promise<void> {
       // settle. The baseline's minute comes first: trivial workflows, started at about the raw fan-out's rate.
       const nextMinuteAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 60_000) * 60_000);
       const rawStartMs = (sizes.timers / (results.fanOut?.raw.perSecond ?? 50)) * 1000 * 1.5 + 15_000;
-      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(rawStartMs), windowMs: 60_000, concurrency: sizes.concurrency, maxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000) });
+      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(rawStartMs), windowMs: 60_000, concurrency: sizes.concurrency, maxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000), serverPids: serverPids.temporal ? { temporal: serverPids.temporal } : {} });
       say(`timers, raw baseline: ${JSON.stringify(raw)}`);
       // Ours: items started and in the read model before their minute: BENCH_TIMER_LEAD_S, or an estimate from
       // this run's fan-out.

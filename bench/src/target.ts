@@ -15,6 +15,8 @@ export interface BenchTarget {
   readonly taskQueue: string;
   /** The worker's Prometheus endpoint, when it runs as its own process. */
   readonly workerMetricsUrl?: string;
+  /** The servers' processes, when the bench started them: their CPU time is accounted to the timer windows. */
+  readonly serverPids?: { readonly temporal?: number; readonly database?: number };
 }
 
 /** Logs a user in through the API; the access token. */

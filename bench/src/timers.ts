@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { RECTIFICATION_WORKFLOW, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
+import { cpuMsPerEvent, cpuTimes, type ProcessIds } from './cpu.js';
 import { benchItem } from './fanout.js';
 import { officeActor } from './org.js';
 import { untilAllPresent } from './presence.js';
@@ -27,6 +28,8 @@ export interface TimerLatenessResult {
   /** The worker's workflow cache from the end of settling to the last red notice: a miss replays the item's
    * whole history before its timer can fire. Null when the worker exports no metrics. */
   readonly stickyCache: StickyCacheCounts | null;
+  /** CPU time per red notice of each process, from the first deadline to the last notice counted. */
+  readonly cpuMsPerFiring?: CpuPerFiring;
   /** The same number of deadlines in a window of their own just before, on trivial workflows (raw Temporal). */
   readonly raw?: RawTimerLatenessResult;
 }
@@ -40,6 +43,13 @@ export interface RawTimerLatenessResult {
   readonly fired: number;
   /** Workflow clock at waking minus the deadline, in ms. */
   readonly lateMs: Distribution;
+  /** CPU time per woken workflow: the server's, and this process's (it runs the trivial worker). */
+  readonly cpuMsPerFiring?: CpuPerFiring;
+}
+
+export interface CpuPerFiring {
+  readonly perProcess: Record<string, number>;
+  readonly total: number;
 }
 
 /** The `i`-th of `n` deadlines spread evenly over `windowMs` from `dueFrom`. */
@@ -54,7 +64,7 @@ const deadline = (dueFrom: Date, windowMs: number, n: number) => (i: number) => 
 export async function rawTimerLateness(
   temporal: Client,
   temporalAddress: string,
-  options: { n: number; dueFrom: Date; windowMs: number; concurrency: number; maxCachedWorkflows: number; waitAfterMs?: number; pollMs?: number },
+  options: { n: number; dueFrom: Date; windowMs: number; concurrency: number; maxCachedWorkflows: number; serverPids?: ProcessIds; waitAfterMs?: number; pollMs?: number },
 ): Promise<RawTimerLatenessResult> {
   const { n, dueFrom, windowMs, concurrency } = options;
   const pollMs = options.pollMs ?? 5000;
@@ -72,15 +82,19 @@ export async function rawTimerLateness(
       // One count per poll, only after the window: the baseline's own polling must not load the server it measures.
       const running = async () => (await temporal.workflow.count(`TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"`)).count;
       const giveUpAt = dueFrom.getTime() + windowMs + (options.waitAfterMs ?? 180_000);
+      await sleep(Math.max(0, dueFrom.getTime() - Date.now()));
+      const cpuBefore = cpuTimes(options.serverPids ?? {});
       await sleep(Math.max(0, dueFrom.getTime() + windowMs - Date.now()));
       while ((await running()) > 0 && Date.now() < giveUpAt) await sleep(pollMs);
+      const cpuAfter = cpuTimes(options.serverPids ?? {});
       const late = await inPool(n, concurrency, async (i) => {
         const handle = temporal.workflow.getHandle(ids[i]!);
         if ((await handle.describe()).status.name !== 'COMPLETED') return null;
         return ((await handle.result()) as number) - dueOf(i).getTime();
       });
       const fired = late.filter((ms): ms is number => ms !== null);
-      return { n, dueFrom: dueOf(0).toISOString(), dueTo: dueOf(n - 1).toISOString(), startSeconds, fired: fired.length, lateMs: distribution(fired) };
+      const cpuMsPerFiring = cpuMsPerEvent(cpuBefore, cpuAfter, fired.length);
+      return { n, dueFrom: dueOf(0).toISOString(), dueTo: dueOf(n - 1).toISOString(), startSeconds, fired: fired.length, lateMs: distribution(fired), cpuMsPerFiring };
     },
     { maxCachedWorkflows: options.maxCachedWorkflows },
   );
@@ -97,9 +111,7 @@ export async function benchTimerLateness(
   const { n, leadUnits, dueFrom, windowMs, concurrency } = options;
   const pollMs = options.pollMs ?? 5000;
   const dueOf = deadline(dueFrom, windowMs, n);
-  // Red notices are counted (small documents) only once the window has passed; progress before it by `_id`.
   const notices = target.database.collection<{ _id: string; itemId: string; colour: string; issuedAt: Date }>('notices');
-  const redBefore = await notices.countDocuments({ colour: 'red' });
   const started = performance.now();
   const registered = await inPool(n, concurrency, async (i) => {
     const item = benchItem(leadUnits[i % leadUnits.length]!, dueOf(i).toISOString(), randomUUID());
@@ -112,16 +124,16 @@ export async function benchTimerLateness(
   const settled = await untilAllPresent(target.database, 'rectifications', ids, { pollMs, until: dueFrom.getTime() });
   const settledAt = settled ? performance.now() : null;
   const cacheBefore = await readStickyCache(target.workerMetricsUrl);
+  const pids: ProcessIds = { worker: target.workerPid, api: target.apiPid, ...target.serverPids };
+  await sleep(Math.max(0, dueFrom.getTime() - Date.now()));
+  const cpuBefore = cpuTimes(pids);
 
-  const redCount = async () => (await notices.countDocuments({ colour: 'red' })) - redBefore;
+  // Waiting for every item to show its red notice in the read model (the last step of a firing), by `_id`.
   const giveUpAt = dueFrom.getTime() + windowMs + (options.waitAfterMs ?? 180_000);
   await sleep(Math.max(0, dueFrom.getTime() + windowMs - Date.now()));
-  let red = await redCount();
-  while (red < n && Date.now() < giveUpAt) {
-    await sleep(pollMs);
-    red = await redCount();
-  }
+  await untilAllPresent(target.database, 'rectifications', ids, { pollMs, until: giveUpAt, filter: { 'notices.colour': 'red' } });
 
+  const cpuAfter = cpuTimes(pids);
   const cacheAfter = await readStickyCache(target.workerMetricsUrl);
 
   const dueById = new Map(registered.map((r) => [r.id, r.due]));
@@ -139,8 +151,9 @@ export async function benchTimerLateness(
     registeredAfterDue: registered.filter((r) => r.startedAt > r.due).length,
     settledSeconds: settledAt === null ? null : Math.round((settledAt - started) / 10) / 100,
     settledBeforeDue: settledAt !== null,
-    redNotices: red,
+    redNotices: late.length,
     lateMs: distribution(late),
     stickyCache: stickyCacheBetween(cacheBefore, cacheAfter),
+    cpuMsPerFiring: cpuMsPerEvent(cpuBefore, cpuAfter, late.length),
   };
 }

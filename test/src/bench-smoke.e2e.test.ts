@@ -58,6 +58,9 @@ describe('benchmarks at tiny sizes', () => {
     expect(raw).toMatchObject({ n: 4, fired: 4, lateMs: { count: 4 } });
     // Woken by their timers, not at once: the workflow clock at waking is at or after each deadline.
     expect(raw.lateMs.p50).toBeGreaterThanOrEqual(0);
+    // This process ran both the app's worker and the trivial one: CPU time was counted for each window.
+    expect(result.cpuMsPerFiring?.perProcess.bench).toBeGreaterThan(0);
+    expect(raw.cpuMsPerFiring?.perProcess.bench).toBeGreaterThan(0);
     results.timers = { ...result, raw };
   });
 
@@ -95,6 +98,6 @@ describe('benchmarks at tiny sizes', () => {
     results.export = result;
 
     const markdown = renderMarkdown({ ...results, finishedAt: new Date().toISOString() });
-    for (const heading of ['Fan-out', 'monthly list of 10 assignments', 'Inbox page 1', 'Inbox page 3', 'Timer lateness', 'raw Temporal, 4 trivial workflows sleeping until deadlines', 'Worker RSS', 'Replay', 'Ledger export']) expect(markdown).toContain(heading);
+    for (const heading of ['Fan-out', 'monthly list of 10 assignments', 'Inbox page 1', 'Inbox page 3', 'Timer lateness', 'raw Temporal, 4 trivial workflows sleeping until deadlines', 'CPU per firing', 'Worker RSS', 'Replay', 'Ledger export']) expect(markdown).toContain(heading);
   });
 });
