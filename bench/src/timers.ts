@@ -28,7 +28,8 @@ export interface TimerLatenessResult {
   /** The worker's workflow cache from the end of settling to the last red notice: a miss replays the item's
    * whole history before its timer can fire. Null when the worker exports no metrics. */
   readonly stickyCache: StickyCacheCounts | null;
-  /** CPU time per red notice of each process, from the first deadline to the last notice counted. */
+  /** CPU time per red notice of each process, from the first deadline until every item showed its red notice in
+   * the read model (polled every `pollMs`, so up to one idle poll interval is included). */
   readonly cpuMsPerFiring?: CpuPerFiring;
   /** The same number of deadlines in a window of their own just before, on trivial workflows (raw Temporal). */
   readonly raw?: RawTimerLatenessResult;
