@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-/** Processes whose CPU time a benchmark window accounts for, by what they are (worker, Temporal, database…). */
-export type ProcessIds = Readonly<Record<string, number>>;
+/** Processes whose CPU time a benchmark window accounts for, by what they are (worker, Temporal, database…); a
+ * process the bench did not start (a given server) is undefined and left out. */
+export type ProcessIds = Readonly<Record<string, number | undefined>>;
 
 /** CPU seconds (user + system) each process has used so far; this process is counted as `bench`. */
 export type CpuTimes = Readonly<Record<string, number>>;
@@ -25,7 +26,7 @@ export function cpuTimes(pids: ProcessIds): CpuTimes {
   const usage = process.cpuUsage();
   const times: Record<string, number> = { bench: (usage.user + usage.system) / 1e6 };
   for (const [name, pid] of Object.entries(pids)) {
-    if (pid !== process.pid) times[name] = cpuSecondsOf(pid);
+    if (pid !== undefined && pid !== process.pid) times[name] = cpuSecondsOf(pid);
   }
   return times;
 }

@@ -171,14 +171,16 @@ async function main(): Promise<void> {
       // Deadlines fill one whole minute, starting at the first minute boundary after the workflows have time to
       // settle. The baseline's minute comes first: trivial workflows, started at about the raw fan-out's rate.
       const nextMinuteAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 60_000) * 60_000);
-      const rawStartMs = (sizes.timers / (results.fanOut?.raw.perSecond ?? 50)) * 1000 * 1.5 + 15_000;
-      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(rawStartMs), windowMs: 60_000, concurrency: sizes.concurrency, maxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000), serverPids: serverPids.temporal ? { temporal: serverPids.temporal } : {} });
+      const settleEstimateMs = (perSecond: number) => (sizes.timers / perSecond) * 1000 * 1.5 + 15_000;
+      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(settleEstimateMs(results.fanOut?.raw.perSecond ?? 50)), windowMs: 60_000, concurrency: sizes.concurrency, maxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000), serverPids: { temporal: serverPids.temporal } });
       say(`timers, raw baseline: ${JSON.stringify(raw)}`);
       // Ours: items started and in the read model before their minute: BENCH_TIMER_LEAD_S, or an estimate from
       // this run's fan-out.
       const settleMs = env.BENCH_TIMER_LEAD_S
         ? Number(env.BENCH_TIMER_LEAD_S) * 1000
-        : (results.fanOut ? (sizes.timers / results.fanOut.ours.perSecond) * 1000 * 1.5 : sizes.timers * 20) + 15_000;
+        : results.fanOut
+          ? settleEstimateMs(results.fanOut.ours.perSecond)
+          : sizes.timers * 20 + 15_000;
       const ours = await benchTimerLateness(target, { n: sizes.timers, leadUnits: leadUnits(org), dueFrom: nextMinuteAfter(settleMs), windowMs: 60_000, concurrency: sizes.concurrency });
       results.timers = { ...ours, raw };
     });

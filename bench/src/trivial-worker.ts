@@ -1,4 +1,4 @@
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,10 @@ const trivialWorkflowsPath = () => {
   const js = fileURLToPath(new URL('./trivial.workflow.js', import.meta.url));
   return existsSync(js) ? js : js.replace(/\.js$/, '.ts');
 };
+
+// Bundled once per process: every baseline (fan-out, task list, timers) runs the same trivial workflows.
+let trivialBundle: Promise<WorkflowBundle> | undefined;
+const bundle = () => (trivialBundle ??= bundleWorkflowCode({ workflowsPath: trivialWorkflowsPath(), logger: new DefaultLogger('WARN') }));
 
 /**
  * Runs `use` while a worker of the raw-Temporal baselines (trivial.workflow.ts) polls a task queue of its own on
@@ -18,7 +22,7 @@ export async function withTrivialWorker<T>(temporalAddress: string, use: (taskQu
   const worker = await Worker.create({
     connection,
     taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: trivialWorkflowsPath(), logger: new DefaultLogger('WARN') }),
+    workflowBundle: await bundle(),
     ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   const running = worker.run();
