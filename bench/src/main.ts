@@ -4,6 +4,7 @@
 import { bundleWorkflows } from '@duban/worker';
 import { Client, Connection as TemporalConnection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, readWorkerConfig } from '@duban/config';
 import { TASK_QUEUE } from '@duban/contracts';
 import { openDatabase } from '@duban/persistence';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ const sizes = {
   fanOut: num('BENCH_FANOUT_N', 200),
   concurrency: num('BENCH_CONCURRENCY', 50),
   timers: num('BENCH_TIMER_N', 200),
+  /** Seconds the deadlines are spread over; 0 puts them all at one instant, as a month's due day does (its end). */
+  timerWindowSeconds: num('BENCH_TIMER_WINDOW_S', 60),
   inboxItems: num('BENCH_INBOX_ITEMS', 10_000),
   exportItems: num('BENCH_EXPORT_ITEMS', 100_000),
   seedBudgetSeconds: num('BENCH_SEED_BUDGET_S', 300),
@@ -168,11 +171,12 @@ async function main(): Promise<void> {
       results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', unitIds: org.units.filter((unit) => unit.kind === 'village').map((unit) => unit.id) }) });
     });
     await section('timers', async () => {
-      // Deadlines fill one whole minute, starting at the first minute boundary after the workflows have time to
-      // settle. The baseline's minute comes first: trivial workflows, started at about the raw fan-out's rate.
+      // Deadlines fill one whole minute (BENCH_TIMER_WINDOW_S), starting at the first minute boundary after the
+      // workflows have time to settle. The baseline's minute comes first: trivial workflows, started at about the raw
+      // fan-out's rate.
       const nextMinuteAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 60_000) * 60_000);
       const settleEstimateMs = (perSecond: number) => (sizes.timers / perSecond) * 1000 * 1.5 + 15_000;
-      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(settleEstimateMs(results.fanOut?.raw.perSecond ?? 50)), windowMs: 60_000, concurrency: sizes.concurrency, maxCachedWorkflows: Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000), serverPids: { temporal: serverPids.temporal } });
+      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(settleEstimateMs(results.fanOut?.raw.perSecond ?? 50)), windowMs: sizes.timerWindowSeconds * 1000, concurrency: sizes.concurrency, maxCachedWorkflows: readWorkerConfig(env).maxCachedWorkflows, serverPids: { temporal: serverPids.temporal } });
       say(`timers, raw baseline: ${JSON.stringify(raw)}`);
       // Ours: items started and in the read model before their minute: BENCH_TIMER_LEAD_S, or an estimate from
       // this run's fan-out.
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
         : results.fanOut
           ? settleEstimateMs(results.fanOut.ours.perSecond)
           : sizes.timers * 20 + 15_000;
-      const ours = await benchTimerLateness(target, { n: sizes.timers, leadUnits: leadUnits(org), dueFrom: nextMinuteAfter(settleMs), windowMs: 60_000, concurrency: sizes.concurrency });
+      const ours = await benchTimerLateness(target, { n: sizes.timers, leadUnits: leadUnits(org), dueFrom: nextMinuteAfter(settleMs), windowMs: sizes.timerWindowSeconds * 1000, concurrency: sizes.concurrency });
       results.timers = { ...ours, raw };
     });
     await section('footprint', async () => {
@@ -189,7 +193,7 @@ async function main(): Promise<void> {
       const loaded = await workerFootprint(target);
       const replay = await benchReplay(target, workflowBundle, { months: 24, repeats: 5, leadUnitId: 'dept-02' });
       results.footprint = { idle, loaded, replay };
-      results.notes.push(`Worker RSS: the worker keeps at most WORKER_MAX_CACHED_WORKFLOWS (${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 'default 1000'}) workflows in its sticky cache; open workflows beyond it are evicted and replayed on their next task. RSS is the process's, read once after the section before: it includes heap the fan-out grew and V8 has not returned.`);
+      results.notes.push(`Worker RSS: the worker keeps at most WORKER_MAX_CACHED_WORKFLOWS (${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? `default ${DEFAULT_MAX_CACHED_WORKFLOWS}`}) workflows in its sticky cache; open workflows beyond it are evicted and replayed on their next task. RSS is the process's, read once after the section before: it includes heap the fan-out grew and V8 has not returned.`);
     });
     await section('pragmas', async () => {
       const port = await freePort();

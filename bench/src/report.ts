@@ -71,13 +71,15 @@ export function renderMarkdown(r: BenchResults): string {
     const late = (d: { p50: number; p99: number; max: number }) => `p50 ${d.p50} ms, p99 ${d.p99} ms, max ${d.max} ms`;
     const settled = t.settledBeforeDue ? `all ${t.n} settled ${t.settledSeconds} s after the first start, before the first deadline` : 'NOT all settled before the first deadline: the lateness includes the start backlog';
     const cache = t.stickyCache ? `; worker cache in the window: ${t.stickyCache.hits} hits, ${t.stickyCache.misses} misses (replays), ${t.stickyCache.forcedEvictions} evictions` : '';
+    const deadlines = (d: { dueFrom: string; dueTo: string }) =>
+      d.dueFrom === d.dueTo ? `all at ${d.dueFrom.slice(11, 19)} UTC` : `${d.dueFrom.slice(11, 19)}–${d.dueTo.slice(11, 19)} UTC`;
     const cpu = (c: TimerLatenessResult['cpuMsPerFiring']) =>
       c ? `; CPU per firing ${c.total} ms (${Object.entries(c.perProcess).map(([name, ms]) => `${name} ${ms}`).join(', ')})` : '';
     const raw = t.raw
-      ? `raw Temporal, ${t.raw.n} trivial workflows sleeping until deadlines ${t.raw.dueFrom.slice(11, 19)}–${t.raw.dueTo.slice(11, 19)} UTC: ${late(t.raw.lateMs)} (${t.raw.fired} woke)${cpu(t.raw.cpuMsPerFiring)}`
+      ? `raw Temporal, ${t.raw.n} trivial workflows sleeping until deadlines ${deadlines(t.raw)}: ${late(t.raw.lateMs)} (${t.raw.fired} woke)${cpu(t.raw.cpuMsPerFiring)}`
       : 'due instant';
     rows.push([
-      `Timer lateness, ${t.n} deadlines ${t.dueFrom.slice(11, 19)}–${t.dueTo.slice(11, 19)} UTC`,
+      `Timer lateness, ${t.n} deadlines ${deadlines(t)}`,
       `${late(t.lateMs)} (${t.redNotices} red notices)${cpu(t.cpuMsPerFiring)}; ${settled}${cache}`,
       raw,
       t.raw && t.raw.lateMs.p99 > 0 ? `p99 ×${ratio(t.lateMs.p99, t.raw.lateMs.p99)}` : '',

@@ -3,7 +3,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { TASK_QUEUE } from '@duban/contracts';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { readConfig } from '@duban/config';
+import { readConfig, readWorkerConfig } from '@duban/config';
 import { openDatabase, slowCommandLog, syncIndexes } from '@duban/persistence';
 import { bundleWorkflows } from './bundle.js';
 import { crashAfterWrites, injectedCrashesFromEnv } from './fault-injection.js';
@@ -14,9 +14,10 @@ import { ensureMonthlyTaskListSchedule } from './monthly-schedule.js';
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const workerConfig = readWorkerConfig();
   const logger = createWorkerLogger();
   // Temporal's runtime exports its worker metrics on an internal loopback port; /metrics passes them through.
-  const metricsPort = Number(process.env.WORKER_METRICS_PORT ?? 9464);
+  const metricsPort = workerConfig.metricsPort;
   const temporalExporterPort = metricsPort > 0 ? await freeLoopbackPort() : undefined;
   Runtime.install({
     logger: temporalLogger(logger),
@@ -34,13 +35,14 @@ async function main(): Promise<void> {
     namespace: config.temporalNamespace,
     database,
     workflowBundle,
+    maxCachedWorkflows: workerConfig.maxCachedWorkflows,
     ...(crashes > 0 ? { activityInterceptors: [crashAfterWrites(crashes)] } : {}),
   });
   if (crashes > 0) logger.warn({ crashes }, 'fault injection: activities crash after their writes');
   // The worker owns the monthly task-list Schedule (1st of the month, 09:00 Shanghai): created or updated at every start.
   const schedule = await ensureMonthlyTaskListSchedule(new Client({ connection: temporal, namespace: config.temporalNamespace }), TASK_QUEUE);
   logger.info({ scheduleId: schedule.scheduleId }, 'monthly task-list schedule in place');
-  const metrics = temporalExporterPort ? await new WorkerMetrics(database, `http://127.0.0.1:${temporalExporterPort}/metrics`).listen(metricsPort, process.env.WORKER_METRICS_HOST ?? '127.0.0.1') : undefined;
+  const metrics = temporalExporterPort ? await new WorkerMetrics(database, `http://127.0.0.1:${temporalExporterPort}/metrics`).listen(metricsPort, workerConfig.metricsHost) : undefined;
   logger.info({ temporalAddress: config.temporalAddress, metricsPort: metrics?.port }, 'worker polling');
   // Worker.run installs SIGINT/SIGTERM handlers: polling stops, activities in flight get the grace time
   // (worker.ts) to finish, workflow tasks complete; then it resolves.

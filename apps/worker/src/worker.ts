@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { TASK_QUEUE } from '@duban/contracts';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '@duban/config';
 import { Client } from '@temporalio/client';
 import {
   createAssignmentActivities,
@@ -19,6 +20,8 @@ export interface DubanWorkerOptions {
   readonly database: Connection;
   readonly workflowBundle: NonNullable<WorkerOptions['workflowBundle']>;
   readonly taskQueue?: string;
+  /** Workflows kept in the sticky cache (`WORKER_MAX_CACHED_WORKFLOWS`); see `DEFAULT_MAX_CACHED_WORKFLOWS`. */
+  readonly maxCachedWorkflows?: number;
   /** Extra activity interceptors (the fault suite's injected crashes). */
   readonly activityInterceptors?: NonNullable<NonNullable<WorkerOptions['interceptors']>['activity']>;
 }
@@ -35,9 +38,7 @@ export function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> 
     workflowBundle: options.workflowBundle,
     // On SIGTERM/SIGINT: activities in flight get this long to finish; then they are cancelled and Temporal retries them.
     shutdownGraceTime: '10 seconds',
-    // ~0.13 MiB per cached workflow (bench: 10,000 cached, 1.79 GiB): 1,000 keeps 10,000 open workflows well under
-    // 1 GiB; others replay on demand. A burst of deadlines larger than the cache replays nearly every item (LRU).
-    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000),
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS,
     ...(options.activityInterceptors ? { interceptors: { activity: [...options.activityInterceptors] } } : {}),
     activities: {
       ...createRectificationActivities(options.database),

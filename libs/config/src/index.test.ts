@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from './index.js';
+import { ConfigError, DEFAULT_MAX_CACHED_WORKFLOWS, readConfig, readWorkerConfig } from './index.js';
 
 const base = { TEMPORAL_ADDRESS: '127.0.0.1:7233', MONGO_URL: 'mongodb://127.0.0.1:27017/duban' };
 
@@ -20,5 +20,28 @@ describe('readConfig', () => {
 
   it('names the missing variable when a required one is absent', () => {
     expect(() => readConfig({ MONGO_URL: base.MONGO_URL })).toThrow(/TEMPORAL_ADDRESS is required/);
+  });
+});
+
+describe('readWorkerConfig', () => {
+  it('takes the cache bound and the metrics port from the environment, with defaults when they are unset', () => {
+    expect(readWorkerConfig({})).toEqual({ maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS, metricsPort: 9464, metricsHost: '127.0.0.1' });
+    expect(readWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: '6000', WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '0.0.0.0' })).toEqual({
+      maxCachedWorkflows: 6000,
+      metricsPort: 0,
+      metricsHost: '0.0.0.0',
+    });
+  });
+
+  it('refuses a cache bound that is not a whole number of at least 1, and a metrics port that is no port, naming the variable', () => {
+    for (const raw of ['many', '0', '-1', '2.5']) {
+      expect(() => readWorkerConfig({ WORKER_MAX_CACHED_WORKFLOWS: raw })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+    }
+    expect(() => readWorkerConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(ConfigError);
+    expect(() => readWorkerConfig({ WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+  });
+
+  it('does not read the worker variables for the API', () => {
+    expect(() => readConfig({ ...base, WORKER_MAX_CACHED_WORKFLOWS: 'many' })).not.toThrow();
   });
 });
