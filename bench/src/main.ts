@@ -4,7 +4,7 @@
 import { bundleWorkflows } from '@duban/worker';
 import { Client, Connection as TemporalConnection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { DEFAULT_MAX_CACHED_WORKFLOWS, readWorkerConfig } from '@duban/config';
+import { readWorkerConfig } from '@duban/config';
 import { TASK_QUEUE } from '@duban/contracts';
 import { openDatabase } from '@duban/persistence';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,8 @@ const sizes = {
   loadSeconds: num('BENCH_LOAD_SECONDS', 30),
   connections: num('BENCH_CONNECTIONS', 50),
 };
+// The worker process reads the same variables; read here too, so a bad value stops the run before it starts.
+const workerConfig = readWorkerConfig(env);
 const sections = new Set((env.BENCH_SECTIONS ?? 'fanout,tasklist,timers,footprint,pragmas,postgres,inbox,export').split(','));
 const PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 const VILLAGES_PER_TOWN = 10; // 200 villages: a list of n / 200 items, one assignment per item × village
@@ -171,12 +173,12 @@ async function main(): Promise<void> {
       results.fanOutTaskList = await benchFanOut(target, temporalAddress, { n, concurrency: sizes.concurrency, ours: publishTaskList(() => login(api.url, 'office', BENCH_PASSWORD), month, { kind: 'village', unitIds: org.units.filter((unit) => unit.kind === 'village').map((unit) => unit.id) }) });
     });
     await section('timers', async () => {
-      // Deadlines fill one whole minute (BENCH_TIMER_WINDOW_S), starting at the first minute boundary after the
-      // workflows have time to settle. The baseline's minute comes first: trivial workflows, started at about the raw
-      // fan-out's rate.
+      // Deadlines spread over BENCH_TIMER_WINDOW_S (a whole minute unless set; 0: one instant), starting at the first
+      // minute boundary after the workflows have time to settle. The baseline's window comes first: trivial
+      // workflows, started at about the raw fan-out's rate.
       const nextMinuteAfter = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 60_000) * 60_000);
       const settleEstimateMs = (perSecond: number) => (sizes.timers / perSecond) * 1000 * 1.5 + 15_000;
-      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(settleEstimateMs(results.fanOut?.raw.perSecond ?? 50)), windowMs: sizes.timerWindowSeconds * 1000, concurrency: sizes.concurrency, maxCachedWorkflows: readWorkerConfig(env).maxCachedWorkflows, serverPids: { temporal: serverPids.temporal } });
+      const raw = await rawTimerLateness(temporal, temporalAddress, { n: sizes.timers, dueFrom: nextMinuteAfter(settleEstimateMs(results.fanOut?.raw.perSecond ?? 50)), windowMs: sizes.timerWindowSeconds * 1000, concurrency: sizes.concurrency, maxCachedWorkflows: workerConfig.maxCachedWorkflows, serverPids: { temporal: serverPids.temporal } });
       say(`timers, raw baseline: ${JSON.stringify(raw)}`);
       // Ours: items started and in the read model before their minute: BENCH_TIMER_LEAD_S, or an estimate from
       // this run's fan-out.
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
       const loaded = await workerFootprint(target);
       const replay = await benchReplay(target, workflowBundle, { months: 24, repeats: 5, leadUnitId: 'dept-02' });
       results.footprint = { idle, loaded, replay };
-      results.notes.push(`Worker RSS: the worker keeps at most WORKER_MAX_CACHED_WORKFLOWS (${process.env.WORKER_MAX_CACHED_WORKFLOWS ?? `default ${DEFAULT_MAX_CACHED_WORKFLOWS}`}) workflows in its sticky cache; open workflows beyond it are evicted and replayed on their next task. RSS is the process's, read once after the section before: it includes heap the fan-out grew and V8 has not returned.`);
+      results.notes.push(`Worker RSS: the worker keeps at most WORKER_MAX_CACHED_WORKFLOWS (${workerConfig.maxCachedWorkflows}${env.WORKER_MAX_CACHED_WORKFLOWS ? '' : ', the default'}) workflows in its sticky cache; open workflows beyond it are evicted and replayed on their next task. RSS is the process's, read once after the section before: it includes heap the fan-out grew and V8 has not returned.`);
     });
     await section('pragmas', async () => {
       const port = await freePort();
