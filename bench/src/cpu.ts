@@ -31,8 +31,14 @@ export function cpuTimes(pids: ProcessIds): CpuTimes {
   return times;
 }
 
+/** CPU milliseconds each process spent per event, and their sum. */
+export interface CpuPerEvent {
+  readonly perProcess: Record<string, number>;
+  readonly total: number;
+}
+
 /** CPU milliseconds each process spent per event between two readings, and their sum. */
-export function cpuMsPerEvent(before: CpuTimes, after: CpuTimes, events: number): { perProcess: Record<string, number>; total: number } {
+export function cpuMsPerEvent(before: CpuTimes, after: CpuTimes, events: number): CpuPerEvent {
   const perProcess: Record<string, number> = {};
   for (const name of Object.keys(after)) {
     const used = after[name]! - (before[name] ?? Number.NaN);

@@ -22,7 +22,7 @@ import { BENCH_PASSWORD, benchOrg, leadUnits } from './org.js';
 import { renderMarkdown, type BenchResults } from './report.js';
 import { EXPORT_UNIT, seedReadModel } from './seed.js';
 import { sleep } from './stats.js';
-import { login, type BenchTarget } from './target.js';
+import { login, type BenchTarget, type ServerPids } from './target.js';
 import { benchTimerLateness, rawTimerLateness } from './timers.js';
 import { startPostgresTemporal } from './postgres.js';
 import { explainFind, indexInboxForPushdown, startFerretDbPostgres, type FerretDbPostgres } from './ferretdb-postgres.js';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   };
 
   try {
-    const serverPids: { temporal?: number; database?: number } = {};
+    const serverPids: ServerPids = {};
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let mongoBase = env.MONGO_URL?.replace(/\/[^/]*$/, '/');
     if (!temporalAddress) {

@@ -16,7 +16,13 @@ export interface BenchTarget {
   /** The worker's Prometheus endpoint, when it runs as its own process. */
   readonly workerMetricsUrl?: string;
   /** The servers' processes, when the bench started them: their CPU time is accounted to the timer windows. */
-  readonly serverPids?: { readonly temporal?: number; readonly database?: number };
+  readonly serverPids?: Readonly<ServerPids>;
+}
+
+/** Processes of the servers the bench started; a server given by env has none here. */
+export interface ServerPids {
+  temporal?: number;
+  database?: number;
 }
 
 /** Logs a user in through the API; the access token. */

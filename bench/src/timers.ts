@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { RECTIFICATION_WORKFLOW, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
-import { cpuMsPerEvent, cpuTimes, type ProcessIds } from './cpu.js';
+import { cpuMsPerEvent, cpuTimes, type CpuPerEvent, type ProcessIds } from './cpu.js';
 import { benchItem } from './fanout.js';
 import { officeActor } from './org.js';
 import { untilAllPresent } from './presence.js';
@@ -30,7 +30,7 @@ export interface TimerLatenessResult {
   readonly stickyCache: StickyCacheCounts | null;
   /** CPU time per red notice of each process, from the first deadline until every item showed its red notice in
    * the read model (polled every `pollMs`, so up to one idle poll interval is included). */
-  readonly cpuMsPerFiring?: CpuPerFiring;
+  readonly cpuMsPerFiring?: CpuPerEvent;
   /** The same number of deadlines in a window of their own just before, on trivial workflows (raw Temporal). */
   readonly raw?: RawTimerLatenessResult;
 }
@@ -45,13 +45,9 @@ export interface RawTimerLatenessResult {
   /** Workflow clock at waking minus the deadline, in ms. */
   readonly lateMs: Distribution;
   /** CPU time per woken workflow: the server's, and this process's (it runs the trivial worker). */
-  readonly cpuMsPerFiring?: CpuPerFiring;
+  readonly cpuMsPerFiring?: CpuPerEvent;
 }
 
-export interface CpuPerFiring {
-  readonly perProcess: Record<string, number>;
-  readonly total: number;
-}
 
 /** The `i`-th of `n` deadlines spread evenly over `windowMs` from `dueFrom`. */
 const deadline = (dueFrom: Date, windowMs: number, n: number) => (i: number) => new Date(dueFrom.getTime() + Math.floor((i * windowMs) / n));
@@ -117,7 +113,6 @@ export async function benchTimerLateness(
   const { n, leadUnits, dueFrom, windowMs, concurrency } = options;
   const pollMs = options.pollMs ?? 5000;
   const dueOf = deadline(dueFrom, windowMs, n);
-  const notices = target.database.collection<{ _id: string; itemId: string; colour: string; issuedAt: Date }>('notices');
   const started = performance.now();
   const registered = await inPool(n, concurrency, async (i) => {
     const item = benchItem(leadUnits[i % leadUnits.length]!, dueOf(i).toISOString(), randomUUID());
@@ -142,6 +137,7 @@ export async function benchTimerLateness(
   const cpuAfter = cpuTimes(pids);
   const cacheAfter = await readStickyCache(target.workerMetricsUrl);
 
+  const notices = target.database.collection<{ _id: string; itemId: string; colour: string; issuedAt: Date }>('notices');
   const dueById = new Map(registered.map((r) => [r.id, r.due]));
   const late: number[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
