@@ -14,6 +14,7 @@ export function createRectificationActivities(connection: Connection): Rectifica
     async projectRectification(state) {
       // The verifier (first-level review) must see the item too.
       await readModel.project(state, await unitScopeOf([state.leadUnitId, ...state.coUnitIds, ...(state.verifierUnitId ? [state.verifierUnitId] : [])]));
+      return { at: Date.now() };
     },
 
     async recordNotice({ key, issuedAt, ...notice }) {

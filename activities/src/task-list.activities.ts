@@ -41,6 +41,7 @@ export function createAssignmentActivities(connection: Connection): AssignmentAc
   return {
     async projectAssignment(state) {
       await readModel.project(state, await unitScopeOf([state.leadUnitId, ...state.coUnitIds]));
+      return { at: Date.now() };
     },
   };
 }

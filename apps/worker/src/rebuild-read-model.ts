@@ -28,7 +28,7 @@ interface OwnedProjection {
   readonly workflowType: string;
   readonly collection: string;
   readonly queryState: (handle: ReturnType<TemporalClient['workflow']['getHandle']>) => Promise<unknown>;
-  readonly project: (state: never) => Promise<void>;
+  readonly project: (state: never) => Promise<unknown>;
 }
 
 function ownedProjections(database: Connection): OwnedProjection[] {

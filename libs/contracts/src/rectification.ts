@@ -40,9 +40,18 @@ export interface NoticeRecordInput {
   readonly issuedAt: string;
 }
 
+/**
+ * What a projection answers: the worker's wall clock (ms since the epoch) when it had written the read model.
+ * A supervised item reckons its next timer from it, not only from its workflow clock (see `superviseItem`).
+ * Histories recorded before this answer hold none.
+ */
+export interface Projected {
+  readonly at: number;
+}
+
 /** Side effects the rectification workflow asks for (besides calendar and notifications). */
 export interface RectificationActivities {
-  projectRectification(state: RectificationState): Promise<void>;
+  projectRectification(state: RectificationState): Promise<Projected>;
   /** Records a three-colour notice and returns its formal number, e.g. 督办〔2026〕红字第3号. Idempotent by key. */
   recordNotice(notice: NoticeRecordInput): Promise<string>;
 }

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, AssignmentCommand, AssignmentSpec, AssignmentState, UnitMonthResult } from '@duban/domain';
+import type { Projected } from './rectification.js';
 
 export const ASSIGNMENT_WORKFLOW = 'assignmentWorkflow';
 export const TASK_LIST_WORKFLOW = 'taskListWorkflow';
@@ -30,7 +31,7 @@ export const assignmentActUpdate = defineUpdate<AssignmentState, [AssignmentActI
 export const assignmentStateQuery = defineQuery<AssignmentState>('state');
 
 export interface AssignmentActivities {
-  projectAssignment(state: AssignmentState): Promise<void>;
+  projectAssignment(state: AssignmentState): Promise<Projected>;
 }
 
 export interface TaskListWorkflowInput {
