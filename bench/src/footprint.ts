@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
-import { RECTIFICATION_WORKFLOW, actUpdate, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
+import { RECTIFICATION_WORKFLOW, actUpdate, registeredUpdate, workflowIds, type RectificationWorkflowInput } from '@duban/contracts';
 import type { Actor, RectificationCommand } from '@duban/domain';
 import { benchItem } from './fanout.js';
 import { officeActor, unitActor } from './org.js';
@@ -51,7 +51,10 @@ export async function benchReplay(target: BenchTarget, workflowBundle: NonNullab
   await longLived.result();
   const history = await longLived.fetchHistory();
 
+  // Terminated once registered: a history cut inside its first workflow task would replay that task live, and the
+  // replaying worker has no activities to run (it logged "Local activity … not registered" and measured that).
   const short = await start();
+  await short.executeUpdate(registeredUpdate);
   await short.terminate('replay baseline');
   const shortHistory = await short.fetchHistory();
 
