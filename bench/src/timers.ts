@@ -48,7 +48,6 @@ export interface RawTimerLatenessResult {
   readonly cpuMsPerFiring?: CpuPerEvent;
 }
 
-
 /** The `i`-th of `n` deadlines spread evenly over `windowMs` from `dueFrom`. */
 const deadline = (dueFrom: Date, windowMs: number, n: number) => (i: number) => new Date(dueFrom.getTime() + Math.floor((i * windowMs) / n));
 
