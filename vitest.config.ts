@@ -24,7 +24,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'domain', include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'activities/src/**/*.test.ts'] },
+        test: { name: 'domain', include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'activities/src/**/*.test.ts', 'bench/src/**/*.test.ts'] },
       },
       {
         extends: true,

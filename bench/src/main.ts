@@ -49,9 +49,10 @@ const workerConfig = readWorkerConfig(env);
 const sections = new Set((env.BENCH_SECTIONS ?? 'fanout,tasklist,timers,footprint,pragmas,postgres,inbox,export').split(','));
 const PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 const VILLAGES_PER_TOWN = 10; // 200 villages: a list of n / 200 items, one assignment per item × village
-// BENCH_TEMPORAL_PRAGMAS=wal: the main dev server runs with the pragmas `npm start` uses (the `pragmas` section
-// still compares against a default one of its own).
+// BENCH_TEMPORAL_PRAGMAS=wal: the main dev server runs with the pragmas `npm start` uses. The `pragmas` section
+// runs its fan-out on a dev server with the other setting, so its row always compares the two.
 const mainPragmas = env.BENCH_TEMPORAL_PRAGMAS === 'wal' ? PRAGMAS : undefined;
+const pragmasSectionPragmas = mainPragmas ? undefined : PRAGMAS;
 // BENCH_DATABASE=ferretdb-postgres: FerretDB on a PostgreSQL cluster of its own (equality filters pushed down
 // into SQL) instead of FerretDB on SQLite (only `_id` pushed down), for the whole run.
 const databaseKind = env.BENCH_DATABASE ?? 'ferretdb-sqlite';
@@ -199,20 +200,21 @@ async function main(): Promise<void> {
     });
     await section('pragmas', async () => {
       const port = await freePort();
-      const server = await startTemporalDev({ port, dbFile: join(workDir, 'temporal-wal.db'), logFile: join(logDir, 'temporal-wal.log'), sqlitePragmas: PRAGMAS });
+      const server = await startTemporalDev({ port, dbFile: join(workDir, 'temporal-pragmas.db'), logFile: join(logDir, 'temporal-pragmas.log'), sqlitePragmas: pragmasSectionPragmas });
       const address = `127.0.0.1:${port}`;
-      const url = `${mongoBase}duban_bench_wal`;
-      let walWorker: RunningWorker | undefined;
-      const walDatabase = await openDatabase({ url });
-      const walTemporal = new Client({ connection: await TemporalConnection.connect({ address }) });
+      const url = `${mongoBase}duban_bench_pragmas`;
+      let otherWorker: RunningWorker | undefined;
+      const otherDatabase = await openDatabase({ url });
+      const otherTemporal = new Client({ connection: await TemporalConnection.connect({ address }) });
       try {
-        walWorker = await startDistWorker({ temporalAddress: address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-wal', metricsPort: await freePort() });
-        const walTarget: BenchTarget = { ...target, workerPid: walWorker.pid, workerMetricsUrl: walWorker.metricsUrl, database: walDatabase, temporal: walTemporal };
-        results.fanOutPragmas = { pragmas: PRAGMAS, result: await benchFanOut(walTarget, address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) }) };
+        otherWorker = await startDistWorker({ temporalAddress: address, mongoUrl: appUrl(url), workflowBundleFile: bundleFile, logDir, name: 'worker-pragmas', metricsPort: await freePort() });
+        const otherTarget: BenchTarget = { ...target, workerPid: otherWorker.pid, workerMetricsUrl: otherWorker.metricsUrl, database: otherDatabase, temporal: otherTemporal };
+        const result = await benchFanOut(otherTarget, address, { n: sizes.fanOut, concurrency: sizes.concurrency, ours: oursFanOut(org) });
+        results.fanOutPragmas = { pragmas: pragmasSectionPragmas ?? [], mainPragmas: mainPragmas ?? [], result };
       } finally {
-        await walWorker?.stop();
-        await walTemporal.connection.close();
-        await walDatabase.close();
+        await otherWorker?.stop();
+        await otherTemporal.connection.close();
+        await otherDatabase.close();
         await server.stop();
       }
     });
@@ -273,7 +275,7 @@ async function main(): Promise<void> {
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     // Logs stay for a failed section; the servers' data goes.
-    for (const data of ['temporal.db', 'temporal-wal.db', 'ferretdb', 'postgres', 'ferretdb-postgres']) rmSync(join(workDir, data), { recursive: true, force: true });
+    for (const data of ['temporal.db', 'temporal-pragmas.db', 'ferretdb', 'postgres', 'ferretdb-postgres']) rmSync(join(workDir, data), { recursive: true, force: true });
     say(`logs kept in ${logDir}`);
   }
   results.finishedAt = new Date().toISOString();

@@ -14,7 +14,8 @@ export interface BenchResults {
   readonly servers: { temporal: string; database: string };
   fanOut?: FanOutResult;
   fanOutTaskList?: FanOutResult;
-  fanOutPragmas?: { pragmas: string[]; result: FanOutResult };
+  /** The fan-out on a dev server with the other SQLite pragmas than the main one's (absent in older results: default). */
+  fanOutPragmas?: { pragmas: string[]; mainPragmas?: string[]; result: FanOutResult };
   fanOutPostgres?: FanOutResult;
   timers?: TimerLatenessResult;
   footprint?: { idle: WorkerFootprint; loaded: WorkerFootprint; replay?: ReplayResult };
@@ -26,6 +27,9 @@ export interface BenchResults {
 }
 
 const goal = (ok: boolean) => (ok ? '✅' : '❌');
+
+/** A dev server's SQLite pragmas as a row names them. */
+const pragmaSetting = (pragmas: readonly string[]) => (pragmas.length > 0 ? pragmas.map((x) => `\`${x}\``).join(' ') : 'default pragmas');
 
 /** The markdown table of one run, figures beside their baselines and the goals of issue #11. */
 export function renderMarkdown(r: BenchResults): string {
@@ -39,8 +43,9 @@ export function renderMarkdown(r: BenchResults): string {
     rows.push([`Fan-out, monthly list of ${f.n} assignments`, `${f.ours.perSecond} assignments/s (${f.ours.seconds} s) — ${f.ours.name}`, `${f.raw.perSecond} wf/s (${f.raw.seconds} s) raw trivial workflows`, `${f.ratio}`, `≥ 0.5 ${goal(f.ratio >= 0.5)}`]);
   }
   if (r.fanOutPragmas) {
-    const { pragmas, result: p } = r.fanOutPragmas;
-    rows.push([`Fan-out, dev server with ${pragmas.map((x) => `\`${x}\``).join(' ')}`, `${p.ours.perSecond} items/s`, `${p.raw.perSecond} wf/s raw`, `${p.ratio}`, r.fanOut ? `ours ×${Math.round((p.ours.perSecond / r.fanOut.ours.perSecond) * 100) / 100}, raw ×${Math.round((p.raw.perSecond / r.fanOut.raw.perSecond) * 100) / 100} vs default pragmas` : '']);
+    const { pragmas, mainPragmas = [], result: p } = r.fanOutPragmas;
+    const repeat = pragmaSetting(pragmas) === pragmaSetting(mainPragmas) ? ', the same pragmas: a repeat' : '';
+    rows.push([`Fan-out, dev server with ${pragmaSetting(pragmas)}`, `${p.ours.perSecond} items/s`, `${p.raw.perSecond} wf/s raw`, `${p.ratio}`, r.fanOut ? `ours ×${Math.round((p.ours.perSecond / r.fanOut.ours.perSecond) * 100) / 100}, raw ×${Math.round((p.raw.perSecond / r.fanOut.raw.perSecond) * 100) / 100} vs the main dev server (${pragmaSetting(mainPragmas)}${repeat})` : '']);
   }
   if (r.fanOutPostgres) {
     const p = r.fanOutPostgres;
