@@ -90,7 +90,8 @@ async function main(): Promise<void> {
   };
   // BENCH_MERGE=1: add the sections run now to the latest results instead of replacing them.
   const latest = join(resultsDir, 'latest.json');
-  if (env.BENCH_MERGE && existsSync(latest)) {
+  const merged = Boolean(env.BENCH_MERGE) && existsSync(latest);
+  if (merged) {
     const previous = JSON.parse(readFileSync(latest, 'utf8')) as BenchResults;
     Object.assign(results, { ...previous, notes: [...previous.notes, `merged: sections ${[...sections].join(',')} from a run at ${results.startedAt}`, ...results.notes] });
   }
@@ -113,14 +114,15 @@ async function main(): Promise<void> {
     const serverPids: ServerPids = {};
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let mongoBase = env.MONGO_URL?.replace(/\/[^/]*$/, '/');
+    let temporalLabel: string;
     if (!temporalAddress) {
       const port = await freePort();
       const server = await startTemporalDev({ port, dbFile: join(workDir, 'temporal.db'), logFile: join(logDir, 'temporal.log'), sqlitePragmas: mainPragmas });
       stops.push(server.stop);
       serverPids.temporal = server.child.pid;
       temporalAddress = `127.0.0.1:${port}`;
-      results.servers.temporal = `dev server (Temporal CLI ${versions.temporalCli}) on a SQLite file, ${mainPragmas ? mainPragmas.join(' ') : 'default pragmas'}`;
-    } else results.servers.temporal = `given: ${temporalAddress}`;
+      temporalLabel = `dev server (Temporal CLI ${versions.temporalCli}) on a SQLite file, ${mainPragmas ? mainPragmas.join(' ') : 'default pragmas'}`;
+    } else temporalLabel = `given: ${temporalAddress}`;
     let ferretPg: FerretDbPostgres | undefined;
     let databaseLabel: string;
     // The worker's and the API's connection string: on the embedded FerretDB/SQLite with the pool `npm start` gives
@@ -131,8 +133,6 @@ async function main(): Promise<void> {
       stops.push(ferretPg.stop);
       mongoBase = ferretPg.mongoBase;
       databaseLabel = `FerretDB ${versions.ferretdb} on PostgreSQL ${ferretPg.psql('SHOW server_version').trim().split(' ')[0]} (Debian)`;
-      // Merged into earlier results, the header keeps their database; the inbox row names its own.
-      if (!env.BENCH_MERGE) results.servers.database = databaseLabel;
     } else if (!mongoBase) {
       const port = await freePort();
       const server = await startFerretDb({ port, dataDir: join(workDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') });
@@ -140,8 +140,11 @@ async function main(): Promise<void> {
       serverPids.database = server.child.pid;
       mongoBase = `mongodb://127.0.0.1:${port}/`;
       appUrl = (url) => `${url}?${FERRETDB_SQLITE_CLIENT_OPTIONS as string}`;
-      results.servers.database = databaseLabel = `FerretDB ${versions.ferretdb} on SQLite (app pool: ${FERRETDB_SQLITE_CLIENT_OPTIONS as string})`;
-    } else results.servers.database = databaseLabel = `given: ${mongoBase}`;
+      databaseLabel = `FerretDB ${versions.ferretdb} on SQLite (app pool: ${FERRETDB_SQLITE_CLIENT_OPTIONS as string})`;
+    } else databaseLabel = `given: ${mongoBase}`;
+    // Merged into earlier results, the header keeps their servers; a note names this run's (the inbox row its database too).
+    if (merged) results.notes.push(`merged run's servers: Temporal ${temporalLabel}; database ${databaseLabel}`);
+    else Object.assign(results.servers, { temporal: temporalLabel, database: databaseLabel });
 
     say('bundling workflows');
     const bundleFile = join(workDir, 'workflow-bundle.js');

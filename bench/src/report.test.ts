@@ -51,3 +51,13 @@ describe('the pragmas row of the benchmark table', () => {
     expect(row).toContain('vs the main dev server (`journal_mode=wal` `synchronous=normal`, the same pragmas: a repeat)');
   });
 });
+
+describe('the seeding rows of the benchmark table', () => {
+  it('say which section each seeding served, when both seeded', () => {
+    const seeding = { requested: 100_000, seeded: 100_000, seconds: 50, perSecond: 2000, note: null };
+    const markdown = renderMarkdown({ ...run(undefined), seed: seeding, exportSeed: { ...seeding, seconds: 75, perSecond: 1333 } });
+
+    expect(markdown).toContain('| Seeding the read model for the inbox (insertMany, indexes in place) | 100,000 items in 50 s (2000/s) |');
+    expect(markdown).toContain('| Seeding the read model for the export (insertMany, indexes in place) | 100,000 items in 75 s (1333/s) |');
+  });
+});

@@ -100,8 +100,8 @@ export function renderMarkdown(r: BenchResults): string {
     const e = r.export;
     rows.push([`Ledger export, ${e.expectedRows.toLocaleString('en')} items (${e.rows.toLocaleString('en')} rows, ${(e.bytes / 1024 / 1024).toFixed(1)} MiB XLSX)`, `${e.seconds} s, API RSS ${e.apiRssStartMiB} → peak ${e.apiRssPeakMiB} MiB`, `driver cursor alone: ${e.driver.seconds} s`, `×${Math.round((e.seconds / e.driver.seconds) * 10) / 10} time`, `API RSS +${Math.round(e.apiRssPeakMiB - e.apiRssStartMiB)} MiB (one size measured)`]);
   }
-  for (const seed of [r.seed, r.exportSeed]) {
-    if (seed) rows.push([`Seeding the read model (insertMany, indexes in place)`, `${seed.seeded.toLocaleString('en')} items in ${seed.seconds} s (${seed.perSecond}/s)`, '', '', '']);
+  for (const [seed, purpose] of [[r.seed, 'inbox'], [r.exportSeed, 'export']] as const) {
+    if (seed) rows.push([`Seeding the read model for the ${purpose} (insertMany, indexes in place)`, `${seed.seeded.toLocaleString('en')} items in ${seed.seconds} s (${seed.perSecond}/s)`, '', '', '']);
   }
   const m = r.machine;
   return [
