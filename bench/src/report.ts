@@ -107,7 +107,7 @@ export function renderMarkdown(r: BenchResults): string {
   return [
     `# Benchmarks — ${r.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
     '',
-    `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}${m.loadAverageAtStart ? `; load average (1/5/15 min) ${m.loadAverageAtStart.join(' / ')} at start, ${m.loadAverageAtEnd?.join(' / ') ?? '?'} at the end (the machine is shared)` : ''}. Temporal: ${r.servers.temporal}. Database: ${r.servers.database}.`,
+    `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.platform}${m.loadAverageAtStart ? `; load average (1/5/15 min) ${m.loadAverageAtStart.join(' / ')} at start, ${m.loadAverageAtEnd?.join(' / ') ?? '?'} at the end` : ''}. Temporal: ${r.servers.temporal}. Database: ${r.servers.database}.`,
     '',
     '| what | ours | baseline (same run) | ratio | goal |',
     '|---|---|---|---|---|',
