@@ -48,7 +48,7 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // Fault scenarios: each file starts its own servers and a worker process, and kills them (README, Faults).
+          // Fault scenarios: each file starts its own servers and a worker process, and kills them (docs/operations.md).
           name: 'faults',
           // `npm test`: the short suite; `npm run faults` (DUBAN_FAULTS=full): each scenario at full size.
           include: [process.env.DUBAN_FAULTS === 'full' ? 'test/src/faults/full/*.faults.test.ts' : 'test/src/faults/short.faults.test.ts'],

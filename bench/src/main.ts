@@ -29,7 +29,7 @@ import { explainFind, indexInboxForPushdown, startFerretDbPostgres, type FerretD
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
-// Defaults fit ~25 minutes on the 2-core development machine (see README, Benchmarks): the sizes
+// Defaults fit ~25 minutes on the 2-core development machine (see bench/README.md): the sizes
 // (10,000 fan-out, 5,000 timers, 1,000,000 inbox items) are far beyond what the dev server and FerretDB v1
 // do there in that time. Raise them with BENCH_* for a bigger machine or MongoDB.
 const sizes = {

@@ -14,7 +14,7 @@ export async function bundleWorkflows({ fromSource }: { fromSource: boolean }): 
     logger: new DefaultLogger('WARN'),
     // Evaluated once per worker and shared by every cached workflow, instead of once per workflow: both are pure
     // (no module-level state; the SDK deep-freezes what it shares), and the domain's rule tables are the bulk of what
-    // a cached workflow held. Measured with the footprint benchmark (README, Benchmarks).
+    // a cached workflow held. Measured with the footprint benchmark (docs/decisions.md).
     preloadModules: ['@duban/domain', '@duban/contracts'],
     webpackConfigHook: (config) => {
       if (fromSource) config.resolve = { ...config.resolve, conditionNames: ['source', '...'] };

@@ -42,7 +42,7 @@ export interface WorkerConfig {
 }
 
 /**
- * Worker RSS right after a monthly list of 10,000 assignments (npm run bench, README): 599 MiB with 1,000 cached,
+ * Worker RSS right after a monthly list of 10,000 assignments (npm run bench, bench/results/focused-runs.md): 599 MiB with 1,000 cached,
  * 967 MiB with 2,000, 1,150 MiB with 3,000; so 1,000 keeps the 1 GiB goal with room to spare. The cache is
  * least-recently-used and items fire in the order they were started, so a burst of deadlines larger than the bound
  * replays nearly every item it wakes: operators with bigger bursts raise the bound and give the worker the memory.

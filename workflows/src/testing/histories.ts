@@ -20,7 +20,7 @@ interface HistoryFixture {
 /**
  * With DUBAN_RECORD_HISTORIES set (`npm run record-histories`), saves the workflow's history as a
  * fixture. Record again only when a change is meant to be incompatible and ships as a new workflow
- * type or behind `patched()` — see README, Design notes.
+ * type or behind `patched()` — see docs/architecture.md, Workflow versioning.
  */
 export async function recordHistory(handle: Pick<WorkflowHandle, 'fetchHistory'>, name: string): Promise<void> {
   if (!process.env.DUBAN_RECORD_HISTORIES) return;

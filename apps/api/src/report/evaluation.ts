@@ -51,7 +51,7 @@ const zero = (): MutableCounters => ({ due: 0, onTime: 0, overdueDays: 0, return
 const RETURN_ACTIONS = new Set(['returnPlan', 'returnCompletion']);
 const ESCALATION_ACTIONS = new Set(['escalate1', 'escalate2']);
 
-/** What an item adds to its lead unit's counters for the period (see the README, 单位考评). */
+/** What an item adds to its lead unit's counters for the period (see docs/domain.md, 单位考评). */
 export function addItem(counters: MutableCounters, r: RectificationRecord, period: Period, now: Date): void {
   const inPeriod = (at: string | null | undefined) => {
     if (!at) return false;
