@@ -2,6 +2,7 @@
 // Node built-ins only. Installed with apt-get when missing and we may (root), like faketime in servers.mjs.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { APT_WAIT_FOR_LOCK } from './servers.mjs';
 
 export const CHROMIUM = process.env.DUBAN_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -27,9 +28,9 @@ export function ensureBrowser() {
   log(`installing Debian packages ${missing.join(' ')} (first time only)`);
   const started = Date.now();
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const install = () => spawnSync('apt-get', [...APT_WAIT_FOR_LOCK, 'install', '-y', '-qq', ...missing], { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (install().status !== 0) {
-    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    const update = spawnSync('apt-get', [...APT_WAIT_FOR_LOCK, 'update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
     if (update.status !== 0 || install().status !== 0) throw new Error(`apt-get install ${missing.join(' ')} failed`);
   }
   log(`${missing.join(' ')} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -18,6 +18,9 @@ export const versions = {
   schemathesis: '4.32.5', // API fuzzer from PyPI, run against /api/openapi.json
 };
 
+/** apt-get waits for another apt or dpkg run (unattended upgrades, a parallel test run) instead of failing at once. */
+export const APT_WAIT_FOR_LOCK = ['-o', 'DPkg::Lock::Timeout=600'];
+
 export const cacheDir = process.env.DUBAN_CACHE_DIR ?? join(homedir(), '.cache', 'duban');
 
 /** First 8 hex digits of the sha-256 over the named files of `dir`. */
@@ -144,9 +147,9 @@ function ensureFaketime() {
   }
   log('installing Debian package faketime (first time only)');
   timed('faketime installed', () => {
-    const install = () => spawnSync('apt-get', ['install', '-y', '-qq', 'faketime'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const install = () => spawnSync('apt-get', [...APT_WAIT_FOR_LOCK, 'install', '-y', '-qq', 'faketime'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
     if (install().status !== 0) {
-      run('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      run('apt-get', [...APT_WAIT_FOR_LOCK, 'update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
       if (install().status !== 0) throw new Error('apt-get install faketime failed');
     }
   });
