@@ -56,10 +56,22 @@ describe('login and lockout', () => {
     for (let i = 0; i < 5; i++) expect((await login('locked', 'Wrong-pass-1')).status).toBe(401);
     const locked = await login('locked');
     expect(locked.status).toBe(401);
-    expect(locked.body.error.code).toBe('account_locked');
+    expect(locked.body.error.code).toBe('invalid_credentials');
     clock.advance(14);
-    expect((await login('locked')).body.error.code).toBe('account_locked');
+    expect((await login('locked')).status).toBe(401);
     clock.advance(2);
+    expect((await login('locked')).status).toBe(200);
+  });
+
+  it('answers a locked account exactly as an unknown username, so lockout does not tell which usernames exist', async () => {
+    clock.advance(1.1);
+    for (let i = 0; i < 5; i++) await login('locked', 'Wrong-pass-1');
+    const answers = [await login('locked'), await login('locked', 'Wrong-pass-1'), await login('no-such-user'), await login('no-such-user', 'Wrong-pass-1')];
+    expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401]);
+    const [lockedRight, ...others] = answers.map((a) => a.body);
+    expect(lockedRight.error.code).toBe('invalid_credentials');
+    for (const other of others) expect(other).toEqual(lockedRight);
+    clock.advance(16);
     expect((await login('locked')).status).toBe(200);
   });
 

@@ -46,7 +46,16 @@ const TOTP_POLICY_KEY = 'auth.totpRequiredRoles';
 const UNKNOWN_USER_HASH = bcrypt.hashSync('no such user', 10);
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-const invalidCredentials = () => new ApiError(HttpStatus.UNAUTHORIZED, 'invalid_credentials', '用户名或密码错误');
+/**
+ * The one answer for an unknown username, a wrong password, a disabled user and a locked account: telling
+ * them apart would tell which usernames exist. The message says a lockout may be the reason.
+ */
+const invalidCredentials = () =>
+  new ApiError(
+    HttpStatus.UNAUTHORIZED,
+    'invalid_credentials',
+    `用户名或密码错误；连续 ${AUTH_RULES.lockAfterFailures} 次登录失败后账户将锁定 ${AUTH_RULES.lockSeconds / 60} 分钟`,
+  );
 const sessionEnded = (message = '登录已失效，请重新登录') => new ApiError(HttpStatus.UNAUTHORIZED, 'unauthenticated', message);
 
 @Injectable()
@@ -87,9 +96,9 @@ export class AuthService {
     }
     const security = await this.security.get(user._id);
     if (security.lockedUntil && security.lockedUntil > now) {
+      await bcrypt.compare(input.password, user.passwordHash); // same work, same time as any other failure
       await record('refused', 401, { reason: 'locked', lockedUntil: security.lockedUntil.toISOString() });
-      const minutes = Math.ceil((security.lockedUntil.getTime() - now.getTime()) / 60_000);
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'account_locked', `连续登录失败次数过多，账户已锁定，请 ${minutes} 分钟后再试`);
+      throw invalidCredentials();
     }
     if (!(await bcrypt.compare(input.password, user.passwordHash))) {
       await this.countFailure(user, now, origin);
