@@ -26,6 +26,7 @@ const org: OrgFile = {
     { username: 'locked', name: '被锁定的人', unit: 'water', roles: ['unit'], password: PASSWORD },
     { username: 'idle', name: '不活跃的人', unit: 'water', roles: ['unit'], password: PASSWORD },
     { username: 'admin', name: '系统管理员', unit: 'system', roles: ['sysadmin'], password: PASSWORD },
+    { username: 'plain', name: '没有动态验证码的人', unit: 'water', roles: ['unit'], password: PASSWORD },
     // No password: the loader generates one and marks it for change at first login.
     { username: 'newcomer', name: '新用户', unit: 'water', roles: ['unit'] },
   ],
@@ -179,6 +180,21 @@ describe('second factor (TOTP, RFC 6238)', () => {
     expect((await login('office', PASSWORD, code)).body.error.code).toBe('invalid_totp');
     clock.advance(1);
     expect((await login('office', PASSWORD, totpCode(secret, 'office', clock.now()))).status).toBe(200);
+  });
+});
+
+describe('second factor state and re-binding', () => {
+  it('says totpEnabled false for a user who never enabled it: login answer, /api/auth/me and the user detail', async () => {
+    clock.advance(1.1);
+    await login('plain', 'Wrong-pass-1'); // a failed login writes the security record without a TOTP secret
+    const loggedIn = await login('plain');
+    expect(loggedIn.status).toBe(200);
+    expect(loggedIn.body.user.totpEnabled).toBe(false);
+    const plain = as(loggedIn.body.accessToken);
+    await plain.post('/api/auth/totp/setup'); // a secret offered but never proved does not enable anything
+    expect((await plain.get('/api/auth/me')).body.totpEnabled).toBe(false);
+    const admin = as((await login('admin')).body.accessToken);
+    expect((await admin.get(`/api/users/${loggedIn.body.user.id}`)).body.totpEnabled).toBe(false);
   });
 });
 

@@ -47,8 +47,13 @@ export class UserSecurityRepository {
     this.records = userSecurityModel(connection);
   }
 
+  /**
+   * The user's record with every field present: a record started by a partial upsert (a failed login,
+   * a TOTP setup) lacks the fields it never set, and those read as their empty value, not undefined.
+   */
   async get(userId: string): Promise<UserSecurityRecord> {
-    return (await this.records.findById(userId).lean<UserSecurityRecord>().exec()) ?? { _id: userId, ...EMPTY };
+    const stored = await this.records.findById(userId).lean<Partial<UserSecurityRecord>>().exec();
+    return { ...EMPTY, ...withoutUndefined(stored ?? {}), _id: userId };
   }
 
   async update(userId: string, changes: Partial<Omit<UserSecurityRecord, '_id'>>): Promise<void> {
@@ -63,4 +68,8 @@ export class UserSecurityRepository {
       .exec();
     return record?.failedLogins ?? 1;
   }
+}
+
+function withoutUndefined<T extends object>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
