@@ -27,6 +27,7 @@ const org: OrgFile = {
     { username: 'idle', name: '不活跃的人', unit: 'water', roles: ['unit'], password: PASSWORD },
     { username: 'admin', name: '系统管理员', unit: 'system', roles: ['sysadmin'], password: PASSWORD },
     { username: 'plain', name: '没有动态验证码的人', unit: 'water', roles: ['unit'], password: PASSWORD },
+    { username: 'rebinder', name: '换手机的人', unit: 'water', roles: ['unit'], password: PASSWORD },
     // No password: the loader generates one and marks it for change at first login.
     { username: 'newcomer', name: '新用户', unit: 'water', roles: ['unit'] },
   ],
@@ -51,6 +52,11 @@ afterAll(async () => {
 const login = (username: string, password = PASSWORD, totp?: string) =>
   stack.api.post('/api/auth/login', { username, password, ...(totp ? { totp } : {}) });
 const as = (token: string): ApiClient => stack.api.as(token);
+/** A six-digit code the secret does not accept now (none of the three steps the server allows for drift). */
+const wrongCode = (secret: string, username: string) => {
+  const accepted = [-30_000, 0, 30_000].map((shift) => totpCode(secret, username, new Date(clock.now().getTime() + shift)));
+  return ['000000', '000001', '000002', '000003'].find((code) => !accepted.includes(code))!;
+};
 
 describe('login and lockout', () => {
   it('locks an account for 15 minutes after 5 failed logins in a row, even for the right password', async () => {
@@ -195,6 +201,45 @@ describe('second factor state and re-binding', () => {
     expect((await plain.get('/api/auth/me')).body.totpEnabled).toBe(false);
     const admin = as((await login('admin')).body.accessToken);
     expect((await admin.get(`/api/users/${loggedIn.body.user.id}`)).body.totpEnabled).toBe(false);
+  });
+
+  it('re-binds an enabled second factor only with the current password or a current code', async () => {
+    clock.advance(1.1);
+    const first = as((await login('rebinder')).body.accessToken);
+    const { secret } = (await first.post('/api/auth/totp/setup')).body;
+    expect((await first.post('/api/auth/totp/enable', { code: totpCode(secret, 'rebinder', clock.now()) })).status).toBe(200);
+    clock.advance(1);
+    const session = as((await login('rebinder', PASSWORD, totpCode(secret, 'rebinder', clock.now()))).body.accessToken);
+
+    // A session alone (a stolen token, an unlocked screen) may not replace the secret.
+    const bare = await session.post('/api/auth/totp/setup');
+    expect(bare.status).toBe(400);
+    expect(bare.body.error.details.fields[0].field).toBe('currentPassword');
+    const wrong = await session.post('/api/auth/totp/setup', { currentPassword: 'Not-it-2026' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.fields[0].field).toBe('currentPassword');
+    const badCode = await session.post('/api/auth/totp/setup', { code: wrongCode(secret, 'rebinder') });
+    expect(badCode.status).toBe(400);
+    expect(badCode.body.error.details.fields[0].field).toBe('code');
+    const stray = await session.post('/api/auth/totp/enable', { code: totpCode(secret, 'rebinder', clock.now()) });
+    expect(stray.status).toBe(400);
+    clock.advance(1);
+    expect((await login('rebinder', PASSWORD, totpCode(secret, 'rebinder', clock.now()))).status).toBe(200);
+
+    // With the password: a new secret, proved by its code, replaces the old one.
+    const withPassword = await session.post('/api/auth/totp/setup', { currentPassword: PASSWORD });
+    expect(withPassword.status).toBe(200);
+    const next = withPassword.body.secret as string;
+    expect((await session.post('/api/auth/totp/enable', { code: totpCode(next, 'rebinder', clock.now()) })).body).toEqual({ totpEnabled: true });
+    clock.advance(1);
+    expect((await login('rebinder', PASSWORD, totpCode(secret, 'rebinder', clock.now()))).body.error.code).toBe('invalid_totp');
+    clock.advance(1);
+    expect((await login('rebinder', PASSWORD, totpCode(next, 'rebinder', clock.now()))).status).toBe(200);
+
+    // With a current code of the bound secret instead of the password.
+    clock.advance(1);
+    const withCode = await session.post('/api/auth/totp/setup', { code: totpCode(next, 'rebinder', clock.now()) });
+    expect(withCode.status).toBe(200);
   });
 });
 

@@ -221,7 +221,8 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
     body: () => ({ currentPassword: 'Not-the-passw0rd', newPassword: 'Brand-new-passw0rd' }),
     accepts: businessRefusal('currentPassword'),
   },
-  'POST /api/auth/totp/setup': { gate: 'authenticated', allow: EVERYONE },
+  // No second factor enabled yet, so no proof is asked for (re-binding needs currentPassword or code).
+  'POST /api/auth/totp/setup': { gate: 'authenticated', allow: EVERYONE, body: () => ({}) },
   'POST /api/auth/totp/enable': { gate: 'authenticated', allow: EVERYONE, body: () => ({ code: '000000' }), accepts: businessRefusal('code') },
   'GET /api/auth/policy': SYSADMIN,
   'PUT /api/auth/policy': { ...SYSADMIN, body: () => ({ totpRequiredRoles: [] }) },

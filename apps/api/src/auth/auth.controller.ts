@@ -4,7 +4,7 @@ import type { Actor } from '@duban/domain';
 import type { Request } from 'express';
 import { AllowRestricted, CurrentActor, CurrentSession, Public, Roles } from '../common/actor.decorator.js';
 import { AuthService, type LoginResult, type TokenPair } from './auth.service.js';
-import { AuthPolicyDto, ChangePasswordDto, LoginDto, RefreshDto, TotpCodeDto } from './dtos/login.dto.js';
+import { AuthPolicyDto, ChangePasswordDto, LoginDto, RefreshDto, TotpCodeDto, TotpSetupDto } from './dtos/login.dto.js';
 import { originOf } from './request-origin.js';
 
 @ApiTags('auth')
@@ -58,10 +58,9 @@ export class AuthController {
   @HttpCode(200)
   @AllowRestricted()
   @ApiBearerAuth()
-  @ApiOperation({ summary: '绑定动态验证码：生成密钥（otpauth 链接供手机扫码）' })
-  async setupTotp(@CurrentActor() actor: Actor) {
-    const { username } = await this.auth.profileOf(actor);
-    return this.auth.setupTotp(actor, username);
+  @ApiOperation({ summary: '绑定动态验证码：生成密钥（otpauth 链接供手机扫码）；已启用时更换绑定须提供当前密码或当前动态验证码' })
+  setupTotp(@CurrentActor() actor: Actor, @Body() body: TotpSetupDto, @Req() request: Request) {
+    return this.auth.setupTotp(actor, body, originOf(request));
   }
 
   @Post('totp/enable')

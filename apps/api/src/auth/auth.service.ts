@@ -4,7 +4,14 @@ import bcrypt from 'bcryptjs';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { ROLES, passwordProblems, type Actor, type Role } from '@duban/domain';
-import { SessionRepository, SettingsRepository, UserRepository, UserSecurityRepository, type UserRecord } from '@duban/persistence';
+import {
+  SessionRepository,
+  SettingsRepository,
+  UserRepository,
+  UserSecurityRepository,
+  type UserRecord,
+  type UserSecurityRecord,
+} from '@duban/persistence';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { ApiError } from '../common/api-error.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
@@ -29,6 +36,12 @@ export interface RequestOrigin {
 
 /** A session that may only change its password or enrol a second factor until it does. */
 export type Restriction = 'password_change' | 'totp_enrollment';
+
+/** What re-binding an enabled second factor must show: the current password or a current code (either). */
+export interface TotpRebindProof {
+  readonly currentPassword?: string;
+  readonly code?: string;
+}
 
 export interface TokenPair {
   accessToken: string;
@@ -180,11 +193,43 @@ export class AuthService {
     };
   }
 
-  /** Step 1 of enrolment: a new secret for the authenticator app, kept pending until a code proves it. */
-  async setupTotp(actor: Actor, username: string): Promise<{ secret: string; otpauthUri: string }> {
+  /**
+   * Step 1 of enrolment: a new secret for the authenticator app, kept pending until a code proves it.
+   * Replacing a second factor already enabled needs the current password or a current code: a session
+   * alone (a stolen token, an unlocked screen) must not be able to move the second factor elsewhere.
+   */
+  async setupTotp(actor: Actor, proof: TotpRebindProof, origin: RequestOrigin): Promise<{ secret: string; otpauthUri: string }> {
+    const user = await this.users.findById(actor.userId);
+    if (!user) throw sessionEnded();
+    const security = await this.security.get(user._id);
+    if (security.totpSecret) await this.checkRebindProof(user, security, proof, origin);
     const secret = newTotpSecret();
-    await this.security.update(actor.userId, { totpPendingSecret: secret });
-    return { secret, otpauthUri: totpUri(secret, username) };
+    await this.security.update(user._id, { totpPendingSecret: secret });
+    return { secret, otpauthUri: totpUri(secret, user.username) };
+  }
+
+  private async checkRebindProof(user: UserRecord, security: UserSecurityRecord, proof: TotpRebindProof, origin: RequestOrigin): Promise<void> {
+    const now = this.clock.now();
+    const refuse = async (field: 'currentPassword' | 'code', message: string, reason: string) => {
+      await this.audit.record({ action: 'auth.totp.setup', result: 'refused', status: 400, actor: actorOf(user), ...auditOrigin(origin), details: { reason } });
+      return ApiError.badInput(field, `${field}: ${message}`);
+    };
+    if (security.lockedUntil && security.lockedUntil > now) throw await refuse('currentPassword', '连续验证失败次数过多，请稍后再试', 'locked');
+    if (proof.currentPassword !== undefined) {
+      if (await bcrypt.compare(proof.currentPassword, user.passwordHash)) return;
+      await this.countFailure(user, now, origin);
+      throw await refuse('currentPassword', '当前密码不正确', 'wrong_password');
+    }
+    if (proof.code !== undefined) {
+      const step = totpStep(security.totpSecret!, user.username, proof.code, now);
+      if (step !== null && (security.totpLastStep === null || step > security.totpLastStep)) {
+        await this.security.update(user._id, { totpLastStep: step });
+        return;
+      }
+      await this.countFailure(user, now, origin);
+      throw await refuse('code', '动态验证码错误', 'wrong_totp');
+    }
+    throw await refuse('currentPassword', '已启用动态验证码，更换绑定须输入当前密码或当前动态验证码', 'proof_missing');
   }
 
   async enableTotp(actor: Actor, code: string, origin: RequestOrigin): Promise<{ totpEnabled: true }> {

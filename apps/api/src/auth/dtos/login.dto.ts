@@ -46,6 +46,21 @@ export class TotpCodeDto {
   code!: string;
 }
 
+/** Needed only to replace a second factor already enabled: one of the two proves the session's owner is present. */
+export class TotpSetupDto {
+  @ApiPropertyOptional({ description: '当前密码（已启用动态验证码时，与 code 二选一）' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  currentPassword?: string;
+
+  @ApiPropertyOptional({ description: '当前绑定的动态验证码（已启用动态验证码时，与 currentPassword 二选一）', example: '123456' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{6}$/)
+  code?: string;
+}
+
 export class AuthPolicyDto {
   @ApiProperty({ description: '须启用动态验证码的角色', enum: ROLES, isArray: true })
   @IsArray()
