@@ -28,6 +28,7 @@ const org: OrgFile = {
     { username: 'admin', name: '系统管理员', unit: 'system', roles: ['sysadmin'], password: PASSWORD },
     { username: 'plain', name: '没有动态验证码的人', unit: 'water', roles: ['unit'], password: PASSWORD },
     { username: 'rebinder', name: '换手机的人', unit: 'water', roles: ['unit'], password: PASSWORD },
+    { username: 'cached', name: '看缓存的人', unit: 'water', roles: ['unit'], password: PASSWORD },
     // No password: the loader generates one and marks it for change at first login.
     { username: 'newcomer', name: '新用户', unit: 'water', roles: ['unit'] },
   ],
@@ -240,6 +241,38 @@ describe('second factor state and re-binding', () => {
     clock.advance(1);
     const withCode = await session.post('/api/auth/totp/setup', { code: totpCode(next, 'rebinder', clock.now()) });
     expect(withCode.status).toBe(200);
+  });
+});
+
+describe('caching of answers that carry tokens or secrets', () => {
+  const raw = (path: string, body?: unknown, token?: string) =>
+    fetch(`${stack.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const expectNoStore = (response: Response, what: string) => {
+    expect({ what, status: response.status, cacheControl: response.headers.get('cache-control'), pragma: response.headers.get('pragma') }).toEqual({
+      what,
+      status: 200,
+      cacheControl: 'no-store',
+      pragma: 'no-cache',
+    });
+  };
+
+  it('sends Cache-Control: no-store and Pragma: no-cache with login, refresh, password change and TOTP answers', async () => {
+    clock.advance(1.1);
+    const loggedIn = await raw('/api/auth/login', { username: 'cached', password: PASSWORD });
+    expectNoStore(loggedIn, 'login');
+    const tokens = (await loggedIn.json()) as { accessToken: string; refreshToken: string };
+    const refreshed = await raw('/api/auth/refresh', { refreshToken: tokens.refreshToken });
+    expectNoStore(refreshed, 'refresh');
+    const { accessToken } = (await refreshed.json()) as { accessToken: string };
+    const setup = await raw('/api/auth/totp/setup', undefined, accessToken);
+    expectNoStore(setup, 'totp/setup');
+    const { secret } = (await setup.json()) as { secret: string };
+    expectNoStore(await raw('/api/auth/totp/enable', { code: totpCode(secret, 'cached', clock.now()) }, accessToken), 'totp/enable');
+    expectNoStore(await raw('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'Kept-nowhere-2026' }, accessToken), 'password');
   });
 });
 

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { AllowRestricted, CurrentActor, CurrentSession, Public, Roles } from '../common/actor.decorator.js';
 import { AuthService, type LoginResult, type TokenPair } from './auth.service.js';
 import { AuthPolicyDto, ChangePasswordDto, LoginDto, RefreshDto, TotpCodeDto, TotpSetupDto } from './dtos/login.dto.js';
+import { NoStore } from './no-store.js';
 import { originOf } from './request-origin.js';
 
 @ApiTags('auth')
@@ -14,6 +15,7 @@ export class AuthController {
 
   @Public()
   @Post('login')
+  @NoStore()
   @HttpCode(200)
   @ApiOperation({ summary: '登录：返回访问令牌（15 分钟）与刷新令牌；连续失败 5 次锁定 15 分钟' })
   login(@Body() body: LoginDto, @Req() request: Request): Promise<LoginResult> {
@@ -22,6 +24,7 @@ export class AuthController {
 
   @Public()
   @Post('refresh')
+  @NoStore()
   @HttpCode(200)
   @ApiOperation({ summary: '用刷新令牌换取新的访问令牌（刷新令牌同时轮换，旧令牌作废）' })
   refresh(@Body() body: RefreshDto, @Req() request: Request): Promise<TokenPair> {
@@ -46,6 +49,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @NoStore()
   @HttpCode(200)
   @AllowRestricted()
   @ApiBearerAuth()
@@ -55,6 +59,7 @@ export class AuthController {
   }
 
   @Post('totp/setup')
+  @NoStore()
   @HttpCode(200)
   @AllowRestricted()
   @ApiBearerAuth()
@@ -64,6 +69,7 @@ export class AuthController {
   }
 
   @Post('totp/enable')
+  @NoStore()
   @HttpCode(200)
   @AllowRestricted()
   @ApiBearerAuth()
