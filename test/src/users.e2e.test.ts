@@ -154,6 +154,40 @@ describe('users administered by the sysadmin', () => {
     expect((await login('admin', PASSWORD)).status).toBe(200);
   });
 
+  it("refuses the sysadmin's reset of their own password and points to the change-password route, which asks for the current one", async () => {
+    const own = await admin.post(`/api/users/${adminId}/reset-password`);
+    expect(own.status).toBe(409);
+    expect(own.body.error.code).toBe('invalid_state');
+    expect(own.body.error.message).toContain('/api/auth/password');
+    expect(Object.keys(own.body)).toEqual(['error']);
+    expect((await login('admin', PASSWORD)).status).toBe(200);
+    expect((await admin.get('/api/users')).status).toBe(200); // the sysadmin's sessions stay open
+  });
+
+  it('sends Cache-Control: no-store and Pragma: no-cache with answers that show a generated password', async () => {
+    const token = (await login('admin', PASSWORD)).body.accessToken as string;
+    const post = (path: string, body?: unknown) =>
+      fetch(`${stack.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const created = await post('/api/users', { username: 'water-cache', name: '缓存测试', unitId: 'water', roles: ['unit'] });
+    const { user } = (await created.clone().json()) as { user: { id: string } };
+    const answers = {
+      create: created,
+      reset: await post(`/api/users/${user.id}/reset-password`),
+      import: await post('/api/org/import', { units: [{ id: 'town-cache', name: '缓存镇', kind: 'township' }], users: [{ username: 'town-cache', name: '缓存镇干事', unit: 'town-cache', roles: ['unit'] }] }),
+    };
+    for (const [what, answer] of Object.entries(answers))
+      expect({ what, status: answer.status, cacheControl: answer.headers.get('cache-control'), pragma: answer.headers.get('pragma') }).toEqual({
+        what,
+        status: what === 'reset' ? 200 : 201,
+        cacheControl: 'no-store',
+        pragma: 'no-cache',
+      });
+  });
+
   it('ends the sessions already open when the password is reset or the user is disabled', async () => {
     const [keeper, leaver] = await Promise.all([stack.api.login('keeper', PASSWORD), stack.api.login('leaver', PASSWORD)]);
     expect((await keeper.get('/api/inbox')).status).toBe(200);

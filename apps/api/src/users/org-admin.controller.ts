@@ -1,4 +1,4 @@
-import { Body, Controller, Header, Inject, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HttpStatus } from '@nestjs/common';
 import type { Connection } from 'mongoose';
@@ -6,6 +6,7 @@ import { UNIT_KIND_LABELS, type UnitKind } from '@duban/domain';
 import { UnitRepository, type UnitRecord } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { Roles } from '../common/actor.decorator.js';
+import { NoStore } from '../auth/no-store.js';
 import { DATABASE } from '../infrastructure/tokens.js';
 import { checkOrgFile, loadOrg, OrgFileError, type OrgLoadResult } from '../org/org-file.js';
 import { RenameUnitDto, CreateUnitDto } from './dtos/unit.dto.js';
@@ -34,7 +35,7 @@ export class OrgAdminController {
 
   @Post('import')
   @Roles('sysadmin')
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   @ApiOperation({
     summary: '导入组织架构文件（JSON，结构同 tools/demo/org/example-county.yaml）：新建或更新单位和用户，返回为新用户生成的初始密码（只显示这一次）',
   })

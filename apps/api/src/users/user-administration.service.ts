@@ -128,8 +128,11 @@ export class UserAdministration {
     return this.view((await this.users.setDisabled(id, false)) ?? throwNotFound());
   }
 
-  async resetPassword(id: string): Promise<UserWithPassword> {
+  /** Another user's password only: one's own is changed with the current password (POST /api/auth/password). */
+  async resetPassword(id: string, actor: Actor): Promise<UserWithPassword> {
     await this.existing(id);
+    if (id === actor.userId)
+      throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '不能重置自己的密码，请使用“修改密码”（POST /api/auth/password）并输入当前密码');
     const password = generatePassword();
     const updated = (await this.users.setPasswordHash(id, await bcrypt.hash(password, BCRYPT_COST), true)) ?? throwNotFound();
     await this.users.revokeSessions(id, this.clock.now());

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Header, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@duban/domain';
+import { NoStore } from '../auth/no-store.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CreateUserDto, UpdateUserDto, UserListQueryDto } from './dtos/user.dto.js';
 import { UserAdministration, type UserView, type UserWithPassword } from './user-administration.service.js';
@@ -31,7 +32,7 @@ export class UsersController {
 
   @Post()
   @Roles('sysadmin')
-  @Header('Cache-Control', 'no-store')
+  @NoStore()
   @ApiOperation({ summary: '新建用户：返回生成的初始密码（只显示这一次，首次登录须修改）' })
   create(@Body() body: CreateUserDto): Promise<UserWithPassword> {
     return this.users.create(body);
@@ -63,9 +64,9 @@ export class UsersController {
   @Post(':id/reset-password')
   @Roles('sysadmin')
   @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: '重置密码：返回新生成的密码（只显示这一次，登录后须修改），已有会话立即失效' })
-  resetPassword(@UserId() id: string): Promise<UserWithPassword> {
-    return this.users.resetPassword(id);
+  @NoStore()
+  @ApiOperation({ summary: '重置他人密码：返回新生成的密码（只显示这一次，登录后须修改），已有会话立即失效；自己的密码请用 POST /api/auth/password' })
+  resetPassword(@UserId() id: string, @CurrentActor() actor: Actor): Promise<UserWithPassword> {
+    return this.users.resetPassword(id, actor);
   }
 }
