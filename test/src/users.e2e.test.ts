@@ -311,7 +311,7 @@ describe('org administration', () => {
       ],
       users: [
         { username: 'town-b', name: '乙镇吴干事', unit: 'town-b', roles: ['unit'] },
-        { username: 'village-b1', name: '乙镇一村郑书记', unit: 'village-b1', roles: ['unit'], password: 'Village-b1-passw0rd' },
+        { username: 'village-b1', name: '乙镇一村郑书记', unit: 'village-b1', roles: ['unit'], password: 'Village-one-passw0rd' },
       ],
     });
     expect(imported.status).toBe(201);
@@ -321,7 +321,7 @@ describe('org administration', () => {
     expect(units.find((u) => u.id === 'village-b1')?.path).toEqual(['town-b', 'village-b1']);
     const generated = await login('town-b', imported.body.generatedPasswords[0].password);
     expect(generated.body.user).toMatchObject({ unitId: 'town-b', mustChangePassword: true });
-    expect((await login('village-b1', 'Village-b1-passw0rd')).body.user.mustChangePassword).toBe(false);
+    expect((await login('village-b1', 'Village-one-passw0rd')).body.user.mustChangePassword).toBe(false);
   });
 
   it.each([
@@ -335,6 +335,8 @@ describe('org administration', () => {
     ['an unknown field in a user', { units: [{ id: 'c', name: '丙镇', kind: 'township' }], users: [{ username: 'c', name: 'C', unit: 'c', roles: ['unit'], passwordHash: 'x' }] }, 'users[0].passwordHash'],
     ['an unknown field in a unit', { units: [{ id: 'c', name: '丙镇', kind: 'township', path: ['x'] }] }, 'units[0].path'],
     ['an unknown top-level field', { units: [{ id: 'c', name: '丙镇', kind: 'township' }], $where: 'sleep(1000)' }, '$where'],
+    ['a password the password policy refuses', { units: [{ id: 'c', name: '丙镇', kind: 'township' }], users: [{ username: 'c', name: 'C', unit: 'c', roles: ['unit'], password: 'aaaaaaaa' }] }, 'users[0].password'],
+    ['a password containing the username', { units: [{ id: 'c', name: '丙镇', kind: 'township' }], users: [{ username: 'c', name: 'C', unit: 'c', roles: ['unit'] }, { username: 'zhang-c', name: 'Z', unit: 'c', roles: ['unit'], password: 'Zhang-C-2026' }] }, 'users[1].password'],
   ])('refuses an org file with %s, naming the entry, and stores nothing', async (_case, file, entry) => {
     const before = await stack.database.collection('units').countDocuments();
     const response = await admin.post('/api/org/import', file);
@@ -343,6 +345,46 @@ describe('org administration', () => {
     expect(response.body.error.message).toContain(entry);
     expect(fieldsOf(response)).toEqual([entry]);
     expect(await stack.database.collection('units').countDocuments()).toBe(before);
+  });
+
+  it('keeps disabled users disabled on re-import and ends the sessions of users whose password, roles or unit it changes', async () => {
+    const unit = (id: string) => ({ id, name: `${id} 单位`, kind: 'township' });
+    const person = (username: string, changes: Record<string, unknown> = {}) => ({ username, name: `${username} 干事`, unit: 'town-i', roles: ['unit'], password: 'Import-passw0rd', ...changes });
+    const names = ['imp-pass', 'imp-role', 'imp-unit', 'imp-same', 'imp-off'];
+    const units = [unit('town-i'), unit('town-j')];
+    expect((await admin.post('/api/org/import', { units, users: names.map((n) => person(n)) })).status).toBe(201);
+    const sessions = Object.fromEntries(await Promise.all(names.map(async (n) => [n, (await login(n, 'Import-passw0rd')).body] as const)));
+    const offId = sessions['imp-off']!.user.id as string;
+    expect((await admin.post(`/api/users/${offId}/disable`)).status).toBe(200);
+
+    const reimported = await admin.post('/api/org/import', {
+      units,
+      users: [
+        person('imp-pass', { password: 'Import-passw0rd-2' }),
+        person('imp-role', { roles: ['unit', 'unit_leader'] }),
+        person('imp-unit', { unit: 'town-j' }),
+        person('imp-same'),
+        person('imp-off'),
+      ],
+    });
+    expect(reimported.status).toBe(201);
+
+    expect((await admin.get(`/api/users/${offId}`)).body.disabled).toBe(true);
+    expect((await login('imp-off', 'Import-passw0rd')).status).toBe(401);
+    const still = async (username: string) => {
+      const { accessToken, refreshToken } = sessions[username]!;
+      return {
+        username,
+        access: (await stack.api.as(accessToken).get('/api/inbox')).status,
+        refresh: (await stack.api.post('/api/auth/refresh', { refreshToken })).status,
+      };
+    };
+    expect(await still('imp-pass')).toEqual({ username: 'imp-pass', access: 401, refresh: 401 });
+    expect(await still('imp-role')).toEqual({ username: 'imp-role', access: 401, refresh: 401 });
+    expect(await still('imp-unit')).toEqual({ username: 'imp-unit', access: 401, refresh: 401 });
+    expect(await still('imp-same')).toEqual({ username: 'imp-same', access: 200, refresh: 200 });
+    expect((await login('imp-pass', 'Import-passw0rd-2')).status).toBe(200);
+    expect((await login('imp-role', 'Import-passw0rd')).body.user.roles).toEqual(['unit', 'unit_leader']);
   });
 
   it('creates units below an existing parent and renames them', async () => {

@@ -17,6 +17,8 @@ describe('org file', () => {
     ['units: [{ id: a, name: A, kind: county }, { id: a, name: B, kind: county }]', 'units[1].id'],
     ['units: [{ id: a, name: A, kind: county }]\nusers: [{ username: u, name: U, unit: x, roles: [office] }]', 'users[0].unit'],
     ['units: [{ id: a, name: A, kind: county }]\nusers: [{ username: u, name: U, unit: a, roles: [king] }]', 'users[0].roles'],
+    ['units: [{ id: a, name: A, kind: county }]\nusers: [{ username: u, name: U, unit: a, roles: [office], password: aaaaaaaa }]', 'users[0].password'],
+    ['units: [{ id: a, name: A, kind: county }]\nusers: [{ username: wang, name: W, unit: a, roles: [office], password: Wang-2026-x }]', 'users[0].password'],
   ])('refuses %j naming %s', (text, where) => {
     expect(() => parseOrgFile(text)).toThrow(OrgFileError);
     expect(() => parseOrgFile(text)).toThrow(where);

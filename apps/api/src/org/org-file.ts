@@ -2,8 +2,9 @@ import bcrypt from 'bcryptjs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { parse as parseYaml } from 'yaml';
-import { ROLES, UNIT_KINDS, type Role, type UnitKind } from '@duban/domain';
-import { UnitRepository, UserRepository, type UnitRecord } from '@duban/persistence';
+import { passwordProblems, ROLES, UNIT_KINDS, type Role, type UnitKind } from '@duban/domain';
+import { SessionRepository, UnitRepository, UserRepository, type UnitRecord, type UserRecord } from '@duban/persistence';
+import { sameRoles } from '../users/role-rules.js';
 
 /** A county's organisation as written in an org file (YAML or JSON); see tools/demo/org/. */
 export interface OrgFile {
@@ -50,16 +51,23 @@ export function checkOrgFile(data: unknown): OrgFile {
     if (!ids.has(user.unit)) throw new OrgFileError(`users[${i}].unit: 未知单位 ${String(user.unit)}`);
     if (!Array.isArray(user.roles) || user.roles.length === 0 || !user.roles.every((r) => ROLES.includes(r)))
       throw new OrgFileError(`users[${i}].roles: 须为 ${ROLES.join('/')} 中的一个或多个`);
-    if (user.password !== undefined && (typeof user.password !== 'string' || user.password.length < 8))
-      throw new OrgFileError(`users[${i}].password: 至少 8 位`);
+    if (user.password !== undefined) {
+      const problems = typeof user.password === 'string' ? passwordProblems(user.password, user.username) : ['须为字符串'];
+      if (problems.length > 0) throw new OrgFileError(`users[${i}].password: ${problems.join('；')}`);
+    }
   });
   return file as OrgFile;
 }
 
-/** Creates or updates every unit and user of the file. Re-loading the same file changes nothing but passwords it generates. */
-export async function loadOrg(database: Connection, file: OrgFile): Promise<OrgLoadResult> {
+/**
+ * Creates or updates every unit and user of the file. Re-loading the same file changes nothing but passwords it
+ * generates. A user the sysadmin disabled stays disabled (the file has no say on it: enabling is
+ * POST /api/users/{id}/enable); a user whose password, unit or roles change loses every open session.
+ */
+export async function loadOrg(database: Connection, file: OrgFile, now: Date = new Date()): Promise<OrgLoadResult> {
   const units = new UnitRepository(database);
   const users = new UserRepository(database);
+  const sessions = new SessionRepository(database);
   for (const unit of withPaths(file.units)) await units.upsert(unit);
 
   const generatedPasswords: OrgLoadResult['generatedPasswords'] = [];
@@ -68,19 +76,28 @@ export async function loadOrg(database: Connection, file: OrgFile): Promise<OrgL
     if (existing && user.password === undefined) continue; // keep the password its owner has set
     const password = user.password ?? generatePassword();
     if (user.password === undefined) generatedPasswords.push({ username: user.username, password });
+    const samePassword = existing !== null && (await bcrypt.compare(password, existing.passwordHash));
+    const endsSessions = existing !== null && (!samePassword || !sameAccess(existing, user));
     await users.upsertByUsername({
       _id: existing?._id ?? randomUUID(),
       username: user.username,
       name: user.name,
       unitId: user.unit,
       roles: user.roles,
-      passwordHash: await bcrypt.hash(password, 10),
-      mustChangePassword: user.password === undefined,
-      disabled: false,
-      createdAt: existing?.createdAt ?? new Date(),
+      passwordHash: samePassword ? existing.passwordHash : await bcrypt.hash(password, 10),
+      mustChangePassword: samePassword ? existing.mustChangePassword : user.password === undefined,
+      disabled: existing?.disabled ?? false,
+      createdAt: existing?.createdAt ?? now,
+      ...(endsSessions ? { sessionsRevokedAt: now } : {}),
     });
+    if (endsSessions) await sessions.revokeAllForUser(existing._id, now, 'org_import');
   }
   return { units: file.units.length, users: file.users?.length ?? 0, generatedPasswords };
+}
+
+/** Same unit and roles: what the user may see and do is unchanged. */
+function sameAccess(stored: UserRecord, listed: NonNullable<OrgFile['users']>[number]): boolean {
+  return stored.unitId === listed.unit && sameRoles(stored.roles, listed.roles);
 }
 
 function withPaths(units: OrgFile['units']): UnitRecord[] {

@@ -7,7 +7,7 @@ import { UnitRepository, type UnitRecord } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { Roles } from '../common/actor.decorator.js';
 import { NoStore } from '../auth/no-store.js';
-import { DATABASE } from '../infrastructure/tokens.js';
+import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { checkOrgFile, loadOrg, OrgFileError, type OrgLoadResult } from '../org/org-file.js';
 import { RenameUnitDto, CreateUnitDto } from './dtos/unit.dto.js';
 import { roleCombinationProblem } from './role-rules.js';
@@ -29,7 +29,10 @@ export interface UnitView {
 @Controller('org')
 export class OrgAdminController {
   private readonly units: UnitRepository;
-  constructor(@Inject(DATABASE) private readonly database: Connection) {
+  constructor(
+    @Inject(DATABASE) private readonly database: Connection,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
     this.units = new UnitRepository(database);
   }
 
@@ -37,7 +40,9 @@ export class OrgAdminController {
   @Roles('sysadmin')
   @NoStore()
   @ApiOperation({
-    summary: '导入组织架构文件（JSON，结构同 tools/demo/org/example-county.yaml）：新建或更新单位和用户，返回为新用户生成的初始密码（只显示这一次）',
+    summary:
+      '导入组织架构文件（JSON，结构同 tools/demo/org/example-county.yaml）：新建或更新单位和用户，返回为新用户生成的初始密码（只显示这一次）；' +
+      '密码须符合密码规则；已停用的用户保持停用；密码、单位或角色变更的用户其登录会话失效',
   })
   @ApiBody({
     schema: {
@@ -57,7 +62,7 @@ export class OrgAdminController {
               name: { type: 'string' },
               unit: { type: 'string' },
               roles: { type: 'array', items: { type: 'string' } },
-              password: { type: 'string', description: '不填则生成初始密码' },
+              password: { type: 'string', description: '不填则生成初始密码；填写时须符合密码规则（至少 8 位，含大写字母、小写字母、数字、符号中的至少三类，不含用户名）' },
             },
           },
         },
@@ -76,7 +81,7 @@ export class OrgAdminController {
         const problem = roleCombinationProblem(user.roles);
         if (problem) throw new OrgFileError(`users[${i}].roles: ${problem}`);
       });
-      return await loadOrg(this.database, file);
+      return await loadOrg(this.database, file, this.clock.now());
     } catch (error) {
       if (error instanceof OrgFileError) throw orgFileInput(error);
       throw error;

@@ -9,3 +9,6 @@ export function roleCombinationProblem(roles: readonly Role[]): string | null {
   if (separated && new Set(roles).size > 1) return `${ROLE_LABELS[separated]}（${separated}）不能兼任其他角色（三员分立）`;
   return null;
 }
+
+/** The same set of roles, in any order: a change of roles ends the sessions that claim the old ones. */
+export const sameRoles = (a: readonly Role[], b: readonly Role[]): boolean => a.length === b.length && a.every((r) => b.includes(r));

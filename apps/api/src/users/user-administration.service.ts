@@ -9,7 +9,7 @@ import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { generatePassword } from '../org/org-file.js';
 import type { CreateUserDto, UpdateUserDto, UserListQueryDto } from './dtos/user.dto.js';
 import { USERNAME_PATTERN } from './dtos/user.dto.js';
-import { roleCombinationProblem } from './role-rules.js';
+import { roleCombinationProblem, sameRoles } from './role-rules.js';
 import { decodeCursor, encodeCursor } from '../common/paging.js';
 
 /** A user as the sysadmin sees it: never the password hash, the TOTP secret or anything about tokens. */
@@ -171,8 +171,6 @@ function checkRoles(roles: readonly Role[]): void {
   const problem = roleCombinationProblem(roles);
   if (problem) throw ApiError.badInput('roles', `roles: ${problem}`);
 }
-
-const sameRoles = (a: readonly Role[], b: readonly Role[]) => a.length === b.length && a.every((r) => b.includes(r));
 
 function throwNotFound(): never {
   throw ApiError.notFound('用户');
