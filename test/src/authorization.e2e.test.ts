@@ -266,17 +266,23 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
     allow: { office: 'any', sysadmin: 'any' },
     params: (c) => ({ date: c.fx.overrideDates[c.user] }),
   },
-  'GET /api/org/units/{unitId}/webhooks': { gate: ['office', 'sysadmin'], allow: { office: 'any', sysadmin: 'any' }, params: () => ({ unitId: 'county' }) },
+  // a unit's push channels: the office's for any unit, a unit leader's for their own; not the sysadmin's (三员分立).
+  // Each caller asks for their own unit; the channels are disabled, so no notice is sent to the unreachable URL.
+  'GET /api/org/units/{unitId}/webhooks': {
+    gate: ['office', 'unit_leader'],
+    allow: { office: 'any', unit_leader: 'any' },
+    params: (c) => ({ unitId: USERS[c.user].unit }),
+  },
   'POST /api/org/units/{unitId}/webhooks': {
-    gate: ['office', 'sysadmin'],
-    allow: { office: 'any', sysadmin: 'any' },
-    params: () => ({ unitId: 'county' }),
-    body: () => ({ kind: 'json', name: '测试回调', url: 'http://127.0.0.1:9/hook' }),
+    gate: ['office', 'unit_leader'],
+    allow: { office: 'any', unit_leader: 'any' },
+    params: (c) => ({ unitId: USERS[c.user].unit }),
+    body: () => ({ kind: 'json', name: '测试回调', url: 'http://127.0.0.1:9/hook', enabled: false }),
   },
   'DELETE /api/org/units/{unitId}/webhooks/{id}': {
-    gate: ['office', 'sysadmin'],
-    allow: { office: 'any', sysadmin: 'any' },
-    params: (c) => ({ unitId: 'county', id: c.fx.channels[c.user] }),
+    gate: ['office', 'unit_leader'],
+    allow: { office: 'any', unit_leader: 'any' },
+    params: (c) => ({ unitId: USERS[c.user].unit, id: c.fx.channels[c.user] }),
   },
 
   // the caller's own mailbox
@@ -812,7 +818,8 @@ async function buildFixtures(): Promise<void> {
     work.push(
       (async () => {
         await ok('office', 'PUT', `/api/calendar/overrides/${date}`, { body: { working: false, name: '测试调整' } });
-        const channel = await ok('office', 'POST', '/api/org/units/county/webhooks', { body: { kind: 'json', name: `渠道 ${user}`, url: 'http://127.0.0.1:9/hook' } });
+        const unit = USERS[user].unit;
+        const channel = await ok('office', 'POST', `/api/org/units/${unit}/webhooks`, { body: { kind: 'json', name: `渠道 ${user}`, url: 'http://127.0.0.1:9/hook', enabled: false } });
         fx.channels[user] = channel.body.id as string;
       })(),
     );

@@ -9,10 +9,14 @@ import { WebhookDeliveryRepository } from '@duban/persistence';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
 
-/** The test county plus a unit leader (责任单位负责人) of the water bureau. */
+/** The test county plus a unit leader (责任单位负责人) of the water bureau and the system administrator. */
 const county: OrgFile = {
   units: testCounty.units,
-  users: [...(testCounty.users ?? []), { username: 'water-lead', name: '水利局赵局长', unit: 'water', roles: ['unit_leader'], password: PASSWORD }],
+  users: [
+    ...(testCounty.users ?? []),
+    { username: 'water-lead', name: '水利局赵局长', unit: 'water', roles: ['unit_leader'], password: PASSWORD },
+    { username: 'sysadmin', name: '系统管理员吴工', unit: 'office', roles: ['sysadmin'], password: PASSWORD },
+  ],
 };
 
 interface Received {
@@ -75,6 +79,7 @@ let water: ApiClient;
 let waterLead: ApiClient;
 let health: ApiClient;
 let inspector: ApiClient;
+let sysadmin: ApiClient;
 
 beforeAll(async () => {
   receiver = new Receiver();
@@ -83,13 +88,14 @@ beforeAll(async () => {
   activities = createNotificationActivities(stack.database);
   deliveries = new WebhookDeliveryRepository(stack.database);
   const login = (username: string) => stack.api.login(username, PASSWORD);
-  [office, leader, water, waterLead, health, inspector] = await Promise.all([
+  [office, leader, water, waterLead, health, inspector, sysadmin] = await Promise.all([
     login('office'),
     login('leader'),
     login('water'),
     login('water-lead'),
     login('health'),
     login('inspector'),
+    login('sysadmin'),
   ]);
 });
 
@@ -161,12 +167,33 @@ describe('webhook channels (admin)', () => {
     expect((await office.get('/api/org/units/health/webhooks')).body.items).toEqual([]);
   });
 
-  it('is for the office and the system administrator only, and for known units', async () => {
+  it('is for the office (any unit) and a unit leader (their own unit only), not the system administrator (三员分立), and for known units', async () => {
     const channel = { kind: 'json', name: '回调', url: `${receiver.baseUrl}/hook` };
-    for (const client of [water, waterLead, leader, inspector]) {
-      expect((await client.post('/api/org/units/water/webhooks', channel)).status).toBe(403);
-      expect((await client.get('/api/org/units/water/webhooks')).status).toBe(403);
+    const byOffice = await addChannel(office, 'health', { ...channel, name: '卫健委回调' });
+    for (const client of [sysadmin, water, leader, inspector]) {
+      const refusals = [
+        await client.post('/api/org/units/water/webhooks', channel),
+        await client.get('/api/org/units/water/webhooks'),
+        await client.get('/api/org/units/health/webhooks'),
+        await client.request('DELETE', `/api/org/units/health/webhooks/${byOffice.id}`),
+      ];
+      for (const refused of refusals) expect(refused.status).toBe(403);
+      expect(refusals[0]!.body.error).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/[\u4e00-\u9fa5]/) });
     }
+
+    const own = await addChannel(waterLead, 'water', { ...channel, name: '水利局回调' });
+    expect((await waterLead.get('/api/org/units/water/webhooks')).body.items.map((c: { name: string }) => c.name)).toEqual(['水利局回调']);
+    for (const refused of [
+      await waterLead.post('/api/org/units/health/webhooks', channel),
+      await waterLead.get('/api/org/units/health/webhooks'),
+      await waterLead.request('DELETE', `/api/org/units/health/webhooks/${byOffice.id}`),
+    ]) {
+      expect(refused.status).toBe(403);
+    }
+    expect((await office.get('/api/org/units/health/webhooks')).body.items.map((c: { id: string }) => c.id)).toEqual([byOffice.id]);
+    expect((await waterLead.request('DELETE', `/api/org/units/water/webhooks/${own.id}`)).status).toBe(204);
+    expect((await office.request('DELETE', `/api/org/units/health/webhooks/${byOffice.id}`)).status).toBe(204);
+
     expect((await office.post('/api/org/units/nowhere/webhooks', channel)).status).toBe(404);
     expect((await office.get('/api/org/units/nowhere/webhooks')).body.error.code).toBe('not_found');
   });

@@ -275,8 +275,12 @@ describe('every page text is Chinese', { timeout: 300_000 }, () => {
     expect(problems).toEqual([]);
   });
 
-  it('the system administrator: the calendar and push-channel settings', async () => {
-    const { pages, problems } = await auditRole('sysadmin');
+  it('the system administrator: the working-day calendar, not the push channels (business data, 三员分立)', async () => {
+    const { pages, problems } = await auditRole('sysadmin', [], async (page) => {
+      await page.goto(`${stack.baseUrl}/settings`);
+      await settled(page);
+      expect(await page.getByRole('tab').allInnerTexts()).toEqual(['工作日调整']);
+    });
     expect(pages).toEqual(['/settings']);
     expect(problems).toEqual([]);
   });

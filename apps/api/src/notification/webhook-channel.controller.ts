@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { mayManageWebhookChannels, type Actor } from '@duban/domain';
 import { UnitRepository, WEBHOOK_KIND_LABELS, WebhookChannelRepository, type WebhookChannelRecord, type WebhookKind } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
-import { Roles } from '../common/actor.decorator.js';
+import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { CreateWebhookChannelDto } from './dtos/create-webhook-channel.dto.js';
 
@@ -23,7 +24,8 @@ export interface WebhookChannelView {
 
 @ApiTags('notifications')
 @ApiBearerAuth()
-@Roles('sysadmin', 'office')
+// Not the sysadmin: the notices a channel carries are business data (三员分立); see mayManageWebhookChannels.
+@Roles('office', 'unit_leader')
 @Controller('org/units/:unitId/webhooks')
 export class WebhookChannelController {
   private readonly units: UnitRepository;
@@ -38,15 +40,15 @@ export class WebhookChannelController {
 
   @Get()
   @ApiOperation({ summary: '单位的消息推送渠道（钉钉、企业微信机器人，通用 JSON 回调）' })
-  async list(@Param('unitId') unitId: string): Promise<{ items: WebhookChannelView[] }> {
-    await this.existingUnit(unitId);
+  async list(@CurrentActor() actor: Actor, @Param('unitId') unitId: string): Promise<{ items: WebhookChannelView[] }> {
+    await this.manageableUnit(actor, unitId);
     return { items: (await this.channels.listForUnit(unitId)).map(toView) };
   }
 
   @Post()
   @ApiOperation({ summary: '为单位添加消息推送渠道' })
-  async create(@Param('unitId') unitId: string, @Body() body: CreateWebhookChannelDto): Promise<WebhookChannelView> {
-    await this.existingUnit(unitId);
+  async create(@CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: CreateWebhookChannelDto): Promise<WebhookChannelView> {
+    await this.manageableUnit(actor, unitId);
     if (body.secret !== undefined && body.kind !== 'dingtalk') throw ApiError.badInput('secret', 'secret: 只有钉钉机器人支持加签密钥');
     const channel = await this.channels.create({
       _id: randomUUID(),
@@ -64,13 +66,19 @@ export class WebhookChannelController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: '删除消息推送渠道' })
-  async remove(@Param('unitId') unitId: string, @Param('id', new ParseUUIDPipe({ version: '4' })) id: string): Promise<void> {
-    await this.existingUnit(unitId);
+  async remove(
+    @CurrentActor() actor: Actor,
+    @Param('unitId') unitId: string,
+    @Param('id', new ParseUUIDPipe({ version: '4' })) id: string,
+  ): Promise<void> {
+    await this.manageableUnit(actor, unitId);
     if (!(await this.channels.delete(unitId, id))) throw ApiError.notFound('推送渠道');
   }
 
-  private async existingUnit(unitId: string): Promise<void> {
+  /** The unit exists (the unit tree is no secret) and the caller may configure its channels. */
+  private async manageableUnit(actor: Actor, unitId: string): Promise<void> {
     if (!(await this.units.findById(unitId))) throw ApiError.notFound('单位');
+    if (!mayManageWebhookChannels(actor, unitId)) throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', '单位负责人只能配置本单位的消息推送渠道');
   }
 }
 

@@ -20,8 +20,17 @@ function menuFor(user: User): MenuItem[] {
   if (officeOrLeader) items.push({ key: '/escalations', label: '升级督办' });
   if (business) items.push({ key: '/dashboard', label: '统计看板' }, { key: '/exports', label: '台账导出' });
   if (inspector) items.push({ key: '/inspections', label: '暗访督导' }, { key: '/lookbacks', label: '回头看' });
-  if (hasRole(user, 'office', 'sysadmin')) items.push({ key: '/settings', label: '工作日与推送' });
+  const settings = settingsLabel(user);
+  if (settings) items.push({ key: '/settings', label: settings });
   return items;
+}
+
+/** The settings page holds the working-day calendar (office, sysadmin) and push channels (office; a unit leader for their unit). */
+function settingsLabel(user: User): string | undefined {
+  if (hasRole(user, 'office')) return '工作日与推送';
+  if (hasRole(user, 'sysadmin')) return '工作日调整';
+  if (hasRole(user, 'unit_leader')) return '消息推送';
+  return undefined;
 }
 
 export function AppLayout({ children }: { children: ReactNode }) {

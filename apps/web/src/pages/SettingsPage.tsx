@@ -6,14 +6,17 @@ import { hasRole, useSession } from '../auth/session';
 import { messageOf } from '../components/errors';
 import { useUnits } from '../components/useUnits';
 
-/** 工作日与推送：节假日数据包没有的年份的放假/调休，各单位的消息推送渠道，以及（办公室）考评办法。 */
+/**
+ * 工作日与推送：节假日数据包没有的年份的放假/调休（办公室、系统管理员），消息推送渠道（办公室管各单位，单位负责人管本单位；
+ * 不给系统管理员：推送内容是业务数据，三员分立），以及（办公室）考评办法。
+ */
 export function SettingsPage() {
   const { user } = useSession();
   return (
     <Tabs
       items={[
-        { key: 'calendar', label: '工作日调整', children: <CalendarTab /> },
-        { key: 'webhooks', label: '消息推送渠道', children: <WebhooksTab /> },
+        ...(hasRole(user, 'office', 'sysadmin') ? [{ key: 'calendar', label: '工作日调整', children: <CalendarTab /> }] : []),
+        ...(hasRole(user, 'office', 'unit_leader') ? [{ key: 'webhooks', label: '消息推送渠道', children: <WebhooksTab /> }] : []),
         ...(hasRole(user, 'office') ? [{ key: 'evaluation', label: '考评办法', children: <EvaluationPolicyTab /> }] : []),
       ]}
     />
@@ -230,9 +233,12 @@ const KINDS = [
 ];
 
 function WebhooksTab() {
-  const { units } = useUnits();
+  const { user } = useSession();
+  const { units, nameOf } = useUnits();
   const { message } = AntApp.useApp();
-  const [unitId, setUnitId] = useState<string | undefined>();
+  // The office picks any unit; a unit leader configures their own unit only.
+  const anyUnit = hasRole(user, 'office');
+  const [unitId, setUnitId] = useState<string | undefined>(anyUnit ? undefined : user?.unitId);
   const [channels, setChannels] = useState<Channel[]>([]);
   const [form] = Form.useForm<{ kind: string; name: string; url: string; secret?: string }>();
   const kind = Form.useWatch('kind', form);
@@ -271,7 +277,11 @@ function WebhooksTab() {
   return (
     <Space orientation="vertical" style={{ width: '100%' }} size="middle">
       <Card size="small">
-        <Select aria-label="单位" placeholder="选择单位" style={{ minWidth: 240 }} showSearch={{ optionFilterProp: 'label' }} value={unitId} onChange={setUnitId} options={units.map((u) => ({ value: u.id, label: u.name }))} />
+        {anyUnit ? (
+          <Select aria-label="单位" placeholder="选择单位" style={{ minWidth: 240 }} showSearch={{ optionFilterProp: 'label' }} value={unitId} onChange={setUnitId} options={units.map((u) => ({ value: u.id, label: u.name }))} />
+        ) : (
+          <Typography.Text>本单位：{nameOf(unitId)}</Typography.Text>
+        )}
       </Card>
       {unitId && (
         <>
