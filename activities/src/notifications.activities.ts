@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createHmac } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { EMPTY_WEBHOOK_ALLOW_LIST, type WebhookAllowList } from '@duban/config';
 import type { Audience, NotificationActivities, NotificationRequest, WebhookDeliveryActivities } from '@duban/contracts';
 import type { Role } from '@duban/domain';
 import {
@@ -14,12 +15,24 @@ import {
   type WebhookChannelRecord,
 } from '@duban/persistence';
 import { REFERENCE_TTL_MS, rememberedFor } from './reference-cache.js';
+import { postToTarget } from './webhook-post.js';
+import { WebhookTargets, type HostResolver } from './webhook-target.js';
 
 /** How long one POST may take, answer included. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /** ApplicationFailure type of a refused or failed POST (retried by Temporal). */
 export const WEBHOOK_DELIVERY_FAILURE = 'WebhookDeliveryFailed';
+
+/** ApplicationFailure type of a URL that now leads to an address webhooks may not reach (not retried). */
+export const WEBHOOK_TARGET_REFUSED = 'WebhookTargetRefused';
+
+export interface NotificationActivityOptions {
+  /** Internal destinations the operator allows (DUBAN_WEBHOOK_ALLOWED_HOSTS); none when absent. */
+  readonly webhookAllowList?: WebhookAllowList;
+  /** How host names resolve (tests); the system resolver when absent. */
+  readonly resolveHost?: HostResolver;
+}
 
 /** Roles that make a user a recipient, per audience; 'handlers' and 'unit_leaders' only within the notified unit. */
 const UNIT_AUDIENCE_ROLES: Partial<Record<Audience, Role>> = { handlers: 'unit', unit_leaders: 'unit_leader' };
@@ -29,12 +42,16 @@ const COUNTY_AUDIENCE_ROLES: Partial<Record<Audience, Role>> = { office: 'office
  * Notification activities, bound to the worker's database connection: in-app notifications for every
  * recipient, and outbound webhook deliveries that a `webhookDeliveryWorkflow` each carries out.
  */
-export function createNotificationActivities(connection: Connection): NotificationActivities & WebhookDeliveryActivities {
+export function createNotificationActivities(
+  connection: Connection,
+  options: NotificationActivityOptions = {},
+): NotificationActivities & WebhookDeliveryActivities {
   const users = new UserRepository(connection);
   const units = new UnitRepository(connection);
   const notifications = new NotificationRepository(connection);
   const channels = new WebhookChannelRepository(connection);
   const deliveries = new WebhookDeliveryRepository(connection);
+  const targets = new WebhookTargets(options.webhookAllowList ?? EMPTY_WEBHOOK_ALLOW_LIST, options.resolveHost);
   // Reference data, remembered briefly: a burst of notices for one unit reads its people and channels once.
   const activeInUnit = rememberedFor(REFERENCE_TTL_MS, (unitId: string, roles: readonly Role[]) => users.listActiveInUnit(unitId, roles));
   const activeWithRoles = rememberedFor(REFERENCE_TTL_MS, (roles: readonly Role[]) => users.listActiveWithRoles(roles));
@@ -89,17 +106,19 @@ export function createNotificationActivities(connection: Connection): Notificati
       const request = webhookRequest(channel, delivery.payload, deliveryId, Date.now());
       const at = new Date();
       const started = performance.now();
+      // Checked at every delivery, not only when configured: the name may resolve elsewhere by now (DNS rebinding).
+      const checked = await targets.check(request.url);
+      if (!checked.ok) {
+        await deliveries.recordAttempt(deliveryId, { at, statusCode: null, error: checked.problem, durationMs: Math.round(performance.now() - started) });
+        if (checked.unresolved) throw ApplicationFailure.retryable(checked.problem, WEBHOOK_DELIVERY_FAILURE);
+        throw ApplicationFailure.nonRetryable(checked.problem, WEBHOOK_TARGET_REFUSED);
+      }
       let statusCode: number | null = null;
       let error: string | null;
       try {
-        const response = await fetch(request.url, {
-          method: 'POST',
-          headers: request.headers,
-          body: request.body,
-          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-        });
-        statusCode = response.status;
-        error = refusal(channel, response.status, await response.text());
+        const answer = await postToTarget(checked.target, request.headers, request.body, WEBHOOK_TIMEOUT_MS);
+        statusCode = answer.status;
+        error = refusal(channel, answer.status, answer.text);
       } catch (failure) {
         error = fetchFailure(failure);
       }

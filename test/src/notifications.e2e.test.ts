@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotificationActivities } from '@duban/activities';
 import type { OrgFile } from '@duban/api';
+import { parseWebhookAllowList } from '@duban/config';
 import { WEBHOOK_DELIVERY_WORKFLOW, webhookDeliveryWorkflowId, type NotificationRequest, type WebhookDeliveryOutcome } from '@duban/contracts';
 import { WebhookDeliveryRepository } from '@duban/persistence';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
@@ -84,8 +85,9 @@ let sysadmin: ApiClient;
 beforeAll(async () => {
   receiver = new Receiver();
   await receiver.start();
-  stack = await startStack(county);
-  activities = createNotificationActivities(stack.database);
+  // The receiver listens on loopback, which webhooks may reach only when the operator allows it.
+  stack = await startStack(county, { webhookAllowList: '127.0.0.1' });
+  activities = createNotificationActivities(stack.database, { webhookAllowList: parseWebhookAllowList('127.0.0.1') });
   deliveries = new WebhookDeliveryRepository(stack.database);
   const login = (username: string) => stack.api.login(username, PASSWORD);
   [office, leader, water, waterLead, health, inspector, sysadmin] = await Promise.all([

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     database,
     temporal,
     jwtSecret: await resolveJwtSecret(database, config.jwtSecret),
-    settings: { temporalNamespace: config.temporalNamespace, taskQueue: TASK_QUEUE, webOrigin: config.webOrigin },
+    settings: { temporalNamespace: config.temporalNamespace, taskQueue: TASK_QUEUE, webOrigin: config.webOrigin, webhookAllowList: config.webhookAllowList },
     clock: systemClock,
   }, logger);
   await app.listen(config.port, process.env.HOST ?? '127.0.0.1');

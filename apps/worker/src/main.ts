@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     database,
     workflowBundle,
     maxCachedWorkflows: workerConfig.maxCachedWorkflows,
+    webhookAllowList: config.webhookAllowList,
     ...(crashes > 0 ? { activityInterceptors: [crashAfterWrites(crashes)] } : {}),
   });
   if (crashes > 0) logger.warn({ crashes }, 'fault injection: activities crash after their writes');

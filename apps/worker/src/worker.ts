@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Connection } from 'mongoose';
 import { TASK_QUEUE } from '@duban/contracts';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '@duban/config';
+import { DEFAULT_MAX_CACHED_WORKFLOWS, type WebhookAllowList } from '@duban/config';
 import { Client } from '@temporalio/client';
 import {
   createAssignmentActivities,
@@ -22,6 +22,8 @@ export interface DubanWorkerOptions {
   readonly taskQueue?: string;
   /** Workflows kept in the sticky cache (`WORKER_MAX_CACHED_WORKFLOWS`); see `DEFAULT_MAX_CACHED_WORKFLOWS`. */
   readonly maxCachedWorkflows?: number;
+  /** Internal destinations webhooks may reach all the same (DUBAN_WEBHOOK_ALLOWED_HOSTS); none when absent. */
+  readonly webhookAllowList?: WebhookAllowList;
   /** Extra activity interceptors (the fault suite's injected crashes). */
   readonly activityInterceptors?: NonNullable<NonNullable<WorkerOptions['interceptors']>['activity']>;
 }
@@ -42,7 +44,7 @@ export function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> 
     ...(options.activityInterceptors ? { interceptors: { activity: [...options.activityInterceptors] } } : {}),
     activities: {
       ...createRectificationActivities(options.database),
-      ...createNotificationActivities(options.database),
+      ...createNotificationActivities(options.database, { webhookAllowList: options.webhookAllowList }),
       ...createCalendarActivities(options.database),
       ...createInspectionActivities(options.database),
       ...createAssignmentActivities(options.database),

@@ -18,6 +18,21 @@ describe('readConfig', () => {
     }
   });
 
+  it('allows webhooks no internal destination unless DUBAN_WEBHOOK_ALLOWED_HOSTS names host names, addresses or CIDR ranges', () => {
+    expect(readConfig(base).webhookAllowList).toEqual({ hostNames: [], networks: [] });
+    expect(readConfig({ ...base, DUBAN_WEBHOOK_ALLOWED_HOSTS: ' Hooks.Intranet.example, 127.0.0.1,10.20.0.0/16 ,fd00::/8,::1 ,' }).webhookAllowList).toEqual({
+      hostNames: ['hooks.intranet.example'],
+      networks: ['127.0.0.1/32', '10.20.0.0/16', 'fd00::/8', '::1/128'],
+    });
+  });
+
+  it('refuses an allow-list entry that is no host name, address or range, naming the variable', () => {
+    for (const raw of ['10.0.0.0/33', 'http://hooks.example', 'hooks example', '127.1', '*.example.com', 'fd00::/200']) {
+      expect(() => readConfig({ ...base, DUBAN_WEBHOOK_ALLOWED_HOSTS: raw }), raw).toThrow(ConfigError);
+      expect(() => readConfig({ ...base, DUBAN_WEBHOOK_ALLOWED_HOSTS: raw }), raw).toThrow(/DUBAN_WEBHOOK_ALLOWED_HOSTS/);
+    }
+  });
+
   it('names the missing variable when a required one is absent', () => {
     expect(() => readConfig({ MONGO_URL: base.MONGO_URL })).toThrow(/TEMPORAL_ADDRESS is required/);
   });

@@ -1,3 +1,5 @@
+import ipaddr from 'ipaddr.js';
+
 /** The process environment, validated once at start. Every variable is listed in the README. */
 export interface DubanConfig {
   /** HTTP port of the API. */
@@ -13,7 +15,20 @@ export interface DubanConfig {
   readonly webOrigin: string | undefined;
   /** Database commands that take at least this many milliseconds are logged; undefined: none are. */
   readonly slowQueryMs: number | undefined;
+  /** Internal destinations webhooks may reach all the same (the API checks them when configured, the worker at delivery). */
+  readonly webhookAllowList: WebhookAllowList;
 }
+
+/**
+ * Destinations an operator allows webhooks to reach although they are internal (loopback, private, link-local …),
+ * from `DUBAN_WEBHOOK_ALLOWED_HOSTS`: host names (exact, lower-case) and networks (canonical CIDR, e.g. `10.20.0.0/16`).
+ */
+export interface WebhookAllowList {
+  readonly hostNames: readonly string[];
+  readonly networks: readonly string[];
+}
+
+export const EMPTY_WEBHOOK_ALLOW_LIST: WebhookAllowList = { hostNames: [], networks: [] };
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -29,6 +44,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): DubanConfig {
     adminPassword: env.DUBAN_ADMIN_PASSWORD || undefined,
     webOrigin: env.WEB_ORIGIN || undefined,
     slowQueryMs: milliseconds(env, 'DUBAN_SLOW_QUERY_MS'),
+    webhookAllowList: parseWebhookAllowList(env.DUBAN_WEBHOOK_ALLOWED_HOSTS ?? ''),
   };
 }
 
@@ -98,4 +114,36 @@ function optionalSecret(env: NodeJS.ProcessEnv, name: string): string | undefine
   if (!value) return undefined;
   if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters`);
   return value;
+}
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Comma-separated host names, IP addresses and CIDR ranges; an address stands for itself alone (/32, /128). */
+export function parseWebhookAllowList(value: string, name = 'DUBAN_WEBHOOK_ALLOWED_HOSTS'): WebhookAllowList {
+  const hostNames: string[] = [];
+  const networks: string[] = [];
+  for (const raw of value.split(',')) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === '') continue;
+    const network = parseNetwork(entry);
+    if (network) networks.push(network);
+    else if (HOST_NAME.test(entry) && !/^[0-9.]+$/.test(entry)) hostNames.push(entry);
+    else throw new ConfigError(`${name}: "${raw.trim()}" is neither a host name, an IP address nor a CIDR range`);
+  }
+  return { hostNames, networks };
+}
+
+/** `10.1.2.3` → `10.1.2.3/32`, `fd00::/8` → `fd00::/8`, the address in canonical form; undefined when it is neither. */
+function parseNetwork(entry: string): string | undefined {
+  try {
+    if (entry.includes('/')) {
+      const [network, bits] = ipaddr.parseCIDR(entry);
+      return `${network.toString()}/${bits}`;
+    }
+    if (!ipaddr.isValid(entry)) return undefined;
+    const address = ipaddr.parse(entry);
+    return `${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`;
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { createApiApp, loadOrg, resolveJwtSecret, systemClock, type Clock, type OrgFile } from '@duban/api';
+import { parseWebhookAllowList } from '@duban/config';
 import { openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 import { createDubanWorker } from '@duban/worker';
@@ -28,13 +29,18 @@ export interface Stack {
  * The API and the worker in this test process, against the real Temporal dev server and FerretDB
  * started by the global setup. Each stack has its own database and task queue, so suites don't meet.
  */
-export async function startStack(org: OrgFile, options: { clock?: Clock; logger?: Parameters<typeof createApiApp>[1] } = {}): Promise<Stack> {
+export async function startStack(
+  org: OrgFile,
+  /** `webhookAllowList`: as DUBAN_WEBHOOK_ALLOWED_HOSTS, e.g. '127.0.0.1' for a suite's own HTTP receiver; none when absent. */
+  options: { clock?: Clock; logger?: Parameters<typeof createApiApp>[1]; webhookAllowList?: string } = {},
+): Promise<Stack> {
   quietTemporalLogs();
   const suffix = randomUUID().slice(0, 8);
   const database = await openDatabase({ url: `${inject('mongoUrl')}duban_e2e_${suffix}` });
   await syncIndexes(database);
   await loadOrg(database, org);
 
+  const webhookAllowList = parseWebhookAllowList(options.webhookAllowList ?? '');
   const taskQueue = `duban-e2e-${suffix}`;
   const temporalAddress = inject('temporalAddress');
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
@@ -44,6 +50,7 @@ export async function startStack(org: OrgFile, options: { clock?: Clock; logger?
     database,
     taskQueue,
     workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') },
+    webhookAllowList,
   });
   const workerRun = worker.run();
 
@@ -52,7 +59,7 @@ export async function startStack(org: OrgFile, options: { clock?: Clock; logger?
     database,
     temporal,
     jwtSecret: await resolveJwtSecret(database, undefined),
-    settings: { temporalNamespace: 'default', taskQueue, webOrigin: undefined },
+    settings: { temporalNamespace: 'default', taskQueue, webOrigin: undefined, webhookAllowList },
     clock: options.clock ?? systemClock,
   }, options.logger);
   await app.listen(0, '127.0.0.1');

@@ -1,3 +1,5 @@
+import type { WebhookAllowList } from '@duban/config';
+
 /** DI tokens for things built outside Nest and handed in (so tests and main share one wiring). */
 export const DATABASE = Symbol('DATABASE');
 export const TEMPORAL_CLIENT = Symbol('TEMPORAL_CLIENT');
@@ -8,6 +10,8 @@ export interface ApiSettings {
   readonly temporalNamespace: string;
   readonly taskQueue: string;
   readonly webOrigin: string | undefined;
+  /** Internal destinations webhooks may reach all the same (DUBAN_WEBHOOK_ALLOWED_HOSTS); none when absent. */
+  readonly webhookAllowList?: WebhookAllowList;
 }
 
 export interface Clock {

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Par
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import { WebhookTargets } from '@duban/activities';
 import { mayManageWebhookChannels, type Actor } from '@duban/domain';
 import { UnitRepository, WEBHOOK_KIND_LABELS, WebhookChannelRepository, type WebhookChannelRecord, type WebhookKind } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
@@ -33,6 +34,7 @@ export class WebhookChannelController {
   constructor(
     @Inject(DATABASE) database: Connection,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WebhookTargets) private readonly targets: WebhookTargets,
   ) {
     this.units = new UnitRepository(database);
     this.channels = new WebhookChannelRepository(database);
@@ -50,6 +52,9 @@ export class WebhookChannelController {
   async create(@CurrentActor() actor: Actor, @Param('unitId') unitId: string, @Body() body: CreateWebhookChannelDto): Promise<WebhookChannelView> {
     await this.manageableUnit(actor, unitId);
     if (body.secret !== undefined && body.kind !== 'dingtalk') throw ApiError.badInput('secret', 'secret: 只有钉钉机器人支持加签密钥');
+    // A name that does not resolve yet is kept: every delivery checks the address again before it connects.
+    const checked = await this.targets.check(body.url);
+    if (!checked.ok && !checked.unresolved) throw ApiError.badInput('url', checked.problem);
     const channel = await this.channels.create({
       _id: randomUUID(),
       unitId,
