@@ -77,7 +77,7 @@ const byRequest = async (requestId: string) => (await listAll()).filter((entry) 
 
 beforeAll(async () => {
   stack = await startStack(org);
-  for (const username of ['office', 'water', 'auditor', 'sysadmin']) {
+  for (const username of ['office', 'water', 'health', 'auditor', 'sysadmin']) {
     const login = await send('POST', '/api/auth/login', { body: { username, password: PASSWORD } });
     expect(login.status).toBe(200);
     tokens[username] = login.body.accessToken;
@@ -177,6 +177,29 @@ describe('what the trail records', () => {
       expect.objectContaining({ actor: null, action: 'GET /api/inbox', result: 'refused', status: 401, details: { code: 'unauthenticated' } }),
     ]);
     expect(await byRequest('e2e-plain-read')).toEqual([]);
+  });
+
+  it('records a read refused with 404 on another unit\'s object (a BOLA probe): who, route, object id, refused; the auditor finds it', async () => {
+    const probe = await send('GET', `/api/rectifications/${itemId}`, { as: 'health', requestId: 'e2e-bola-probe' });
+    expect(probe.status).toBe(404);
+    const attachments = await send('GET', `/api/rectifications/${itemId}/attachments`, { as: 'health', requestId: 'e2e-bola-probe-attachments' });
+    expect(attachments.status).toBe(404);
+
+    const refusedReads = await listAll(`&result=refused&action=${encodeURIComponent('GET /api/rectifications/:id')}&actorId=${userIds.health}`);
+    expect(refusedReads).toEqual([
+      expect.objectContaining({
+        actor: expect.objectContaining({ userId: userIds.health, name: '卫健委刘科长', unitId: 'health', roles: ['unit'] }),
+        action: 'GET /api/rectifications/:id',
+        target: itemId,
+        result: 'refused',
+        status: 404,
+        details: { code: 'not_found' },
+        requestId: 'e2e-bola-probe',
+      }),
+    ]);
+    expect(await byRequest('e2e-bola-probe-attachments')).toEqual([
+      expect.objectContaining({ action: 'GET /api/rectifications/:id/attachments', target: itemId, result: 'refused', status: 404 }),
+    ]);
   });
 
   it('never records a request body, and records a refused body of an unknown route too', async () => {

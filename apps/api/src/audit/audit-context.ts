@@ -49,9 +49,13 @@ export function actionOf(request: Request): string {
   return `${request.method} ${routePattern(request) ?? (request.originalUrl ?? request.url).split('?')[0]!.slice(0, 200)}`;
 }
 
-/** Which answers get a generic entry: every state-changing request, and reads refused with 401 or 403. */
+/**
+ * Which answers get a generic entry: every state-changing request, reads refused with 401 or 403, and reads of a
+ * route that answered 404 — how another unit's object is hidden, so a probe of object ids (BOLA) leaves a trace.
+ * A 404 no route matched (a scanner's guess at a path) is not recorded for reads.
+ */
 export function isAudited(request: Request, status: number): boolean {
-  return STATE_CHANGING.has(request.method) || status === 401 || status === 403;
+  return STATE_CHANGING.has(request.method) || status === 401 || status === 403 || (status === 404 && routePattern(request) !== undefined);
 }
 
 /** Still to be recorded: audited, and neither recorded generically nor by the handler itself. */
