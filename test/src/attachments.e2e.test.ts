@@ -223,6 +223,39 @@ describe('evidence attachments of an item', () => {
     }
   });
 
+  it('stores and offers a file under the extension of its detected type: a PDF named setup.exe is setup.pdf, a PNG named photo.html is photo.png', async () => {
+    const picture = png([9, 9, 9]); // not `photo`: a later test counts the rows of that one
+    const cases: [Uint8Array, string, string][] = [
+      [report, 'setup.exe', 'setup.pdf'],
+      [report, '整改报告.bat', '整改报告.pdf'],
+      [report, '整改报告.pdf.exe', '整改报告.pdf.pdf'],
+      [picture, 'photo.html', 'photo.png'],
+      [picture, 'photo.hta', 'photo.png'],
+      [picture, 'photo.PNG', 'photo.PNG'],
+      [picture, '现场照片', '现场照片.png'],
+      [report, '报告 v1.2', '报告 v1.2.pdf'],
+    ];
+    for (const [bytes, sent, kept] of cases) {
+      const uploadedFile = await upload('water', itemId, { bytes, filename: sent });
+      expect(uploadedFile.status, sent).toBe(201);
+      expect(uploadedFile.body.filename, sent).toBe(kept);
+      const response = await download('water', itemId, uploadedFile.body.id);
+      const disposition = response.headers.get('content-disposition');
+      await response.arrayBuffer();
+      expect(offeredName(disposition), sent).toBe(kept);
+      expect(disposition, sent).not.toMatch(/\.(exe|bat|hta|html)(["; ]|$)/i);
+    }
+    // A file stored under a dangerous name before names followed their type is offered under a safe one.
+    const stored = await stack.database.collection('attachments').findOne({ itemId, filename: 'setup.pdf' });
+    const legacyId = randomUUID();
+    await stack.database.collection('attachments').insertOne({ ...stored!, _id: legacyId as any, filename: '旧材料.exe' });
+    const legacy = await download('water', itemId, legacyId);
+    expect(legacy.status).toBe(200);
+    await legacy.arrayBuffer();
+    expect(offeredName(legacy.headers.get('content-disposition'))).toBe('旧材料.pdf');
+    await stack.database.collection('attachments').deleteOne({ _id: legacyId as any });
+  });
+
   it('answers 404 on upload, list and download to a unit that may not see the item, and stores nothing', async () => {
     const before = await storage();
     const unknownItem = await list('health', randomUUID());

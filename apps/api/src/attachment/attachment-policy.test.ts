@@ -1,10 +1,34 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, Role } from '@duban/domain';
-import { ATTACHMENT_TYPES, cleanFilename, detectAttachmentType, mayUploadAttachment } from './attachment-policy.js';
+import { ATTACHMENT_TYPES, cleanFilename, detectAttachmentType, filenameForType, mayUploadAttachment } from './attachment-policy.js';
 import { contentDisposition } from './attachment-view.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 const ascii = (text: string) => new TextEncoder().encode(text);
+
+describe('the kept name follows the detected type', () => {
+  it.each([
+    ['setup.exe', ATTACHMENT_TYPES.pdf, 'setup.pdf'],
+    ['整改报告.bat', ATTACHMENT_TYPES.pdf, '整改报告.pdf'],
+    ['photo.hta', ATTACHMENT_TYPES.png, 'photo.png'],
+    ['photo.html', ATTACHMENT_TYPES.png, 'photo.png'],
+    ['photo.svg', ATTACHMENT_TYPES.jpeg, 'photo.jpg'],
+    ['photo.JPEG', ATTACHMENT_TYPES.jpeg, 'photo.JPEG'],
+    ['报告.pdf.exe', ATTACHMENT_TYPES.pdf, '报告.pdf.pdf'],
+    ['现场照片', ATTACHMENT_TYPES.png, '现场照片.png'],
+    ['报告 v1.2', ATTACHMENT_TYPES.pdf, '报告 v1.2.pdf'],
+    ['.exe', ATTACHMENT_TYPES.pdf, '未命名文件.pdf'],
+    ['台账.xlsx', ATTACHMENT_TYPES.xlsx, '台账.xlsx'],
+  ])('%s as %s is kept as %s', (filename, type, kept) => {
+    expect(filenameForType(filename, type)).toBe(kept);
+  });
+
+  it('keeps the length bound when the extension changes', () => {
+    const kept = filenameForType(`${'长'.repeat(200)}.exe`, ATTACHMENT_TYPES.pdf);
+    expect([...kept]).toHaveLength(200);
+    expect(kept.endsWith('.pdf')).toBe(true);
+  });
+});
 
 describe('attachment type by magic bytes', () => {
   it.each([

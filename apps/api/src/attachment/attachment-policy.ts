@@ -67,6 +67,32 @@ export function cleanFilename(original: string): string {
   return chars.slice(0, MAX_FILENAME_LENGTH - extension.length).join('') + extension;
 }
 
+/** The extensions a file of each allowed type may carry; the first is the one given to a name that has none of them. */
+const EXTENSIONS_BY_TYPE: Record<string, readonly string[]> = {
+  [ATTACHMENT_TYPES.jpeg]: ['jpg', 'jpeg'],
+  [ATTACHMENT_TYPES.png]: ['png'],
+  [ATTACHMENT_TYPES.pdf]: ['pdf'],
+  [ATTACHMENT_TYPES.docx]: ['docx'],
+  [ATTACHMENT_TYPES.xlsx]: ['xlsx'],
+  [ATTACHMENT_TYPES.doc]: ['doc'],
+  [ATTACHMENT_TYPES.xls]: ['xls'],
+};
+
+/**
+ * The name under which a file of `contentType` is kept and offered: its extension must say what the content is,
+ * so a PDF named `setup.exe` becomes `setup.pdf` and a PNG named `photo.html` becomes `photo.png` — a download
+ * never carries an extension a desktop would run or render. A trailing extension (a dot and letters, with or
+ * without digits) is replaced; a name without one (`报告 v1.2`) gets the type's extension added.
+ */
+export function filenameForType(filename: string, contentType: string): string {
+  const extensions = EXTENSIONS_BY_TYPE[contentType];
+  if (!extensions) return filename;
+  const extension = filename.match(/\.([A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)$/);
+  if (extension && extensions.includes(extension[1]!.toLowerCase())) return filename;
+  const stem = extension ? filename.slice(0, extension.index) : filename;
+  return cleanFilename(`${stem || '未命名文件'}.${extensions[0]!}`);
+}
+
 /** The item's lead unit and co-units (their handlers and leaders) and the office may add evidence. */
 export function mayUploadAttachment(actor: Actor, item: Pick<RectificationRecord, 'leadUnitId' | 'coUnitIds'>): boolean {
   if (hasRole(actor, 'office')) return true;

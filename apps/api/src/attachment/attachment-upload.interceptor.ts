@@ -23,12 +23,13 @@ import {
   MAX_ATTACHMENT_LABEL,
   cleanFilename,
   detectAttachmentType,
+  filenameForType,
 } from './attachment-policy.js';
 
 /** What the route handler receives for the `file` field: content already written and checked, not yet an attachment. */
 export interface StagedUpload {
   readonly fieldname: string;
-  /** Cleaned (see `cleanFilename`). */
+  /** Cleaned (see `cleanFilename`), with the extension of the detected type (see `filenameForType`). */
   readonly originalname: string;
   readonly size: number;
   readonly staged: StagedContent;
@@ -48,7 +49,7 @@ class StagingStorage implements StorageEngine {
       .stage(file.stream, { maxBytes: MAX_ATTACHMENT_BYTES, detectType: (head) => detectAttachmentType(head, filename) })
       .then(
         (staged) => {
-          const info: Partial<StagedUpload> = { originalname: filename, size: staged.size, staged };
+          const info: Partial<StagedUpload> = { originalname: filenameForType(filename, staged.contentType), size: staged.size, staged };
           callback(null, info as Partial<Express.Multer.File>);
         },
         (error: unknown) => callback(error),

@@ -15,7 +15,7 @@ import {
 import type { Response } from 'express';
 import type { Actor } from '@duban/domain';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
-import { ALLOWED_TYPES_LABEL, ATTACHMENT_TYPES, MAX_ATTACHMENT_LABEL } from './attachment-policy.js';
+import { ALLOWED_TYPES_LABEL, ATTACHMENT_TYPES, MAX_ATTACHMENT_LABEL, filenameForType } from './attachment-policy.js';
 import { AttachmentUploadGuard } from './attachment-upload.guard.js';
 import { AttachmentUploadInterceptor, missingFileError, type StagedUpload } from './attachment-upload.interceptor.js';
 import { contentDisposition, toAttachmentView, type AttachmentView } from './attachment-view.js';
@@ -77,7 +77,8 @@ export class AttachmentController {
     return new StreamableFile(content, {
       type: attachment.contentType,
       length: attachment.size,
-      disposition: contentDisposition(attachment.filename),
+      // Also for files stored before names followed their type.
+      disposition: contentDisposition(filenameForType(attachment.filename, attachment.contentType)),
     }).setErrorHandler((error, handlerResponse) => {
       const response = handlerResponse as unknown as Response;
       this.logger.error(`attachment ${attachment._id}: ${error.message}`);
