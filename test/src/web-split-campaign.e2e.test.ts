@@ -290,6 +290,19 @@ describe('web workbench: split to people, campaign board', { timeout: 300_000 },
     expect((await api.get('/api/reports/evaluation/policy')).body.perReturn).toBe(2.5);
   });
 
+  it('a township head keeps their own township\'s push channels in 消息推送, with no unit to choose and no calendar', async () => {
+    const head = await as('town-a-head');
+    await head.page.getByRole('menuitem', { name: '消息推送' }).click();
+    await head.page.getByText('本单位：甲镇').waitFor();
+    expect(await head.page.getByRole('tab').allInnerTexts()).toEqual(['消息推送渠道']);
+    await head.page.getByLabel('渠道名称').fill('甲镇班子群');
+    await head.page.getByLabel('回调地址').fill('https://oapi.dingtalk.com/robot/send?access_token=head');
+    await head.page.getByRole('button', { name: '添加', exact: true }).click();
+    await head.page.locator('.ant-table-tbody').getByText('甲镇班子群').waitFor();
+    const api = await stack.api.login('office', PASSWORD);
+    expect((await api.get('/api/org/units/town-a/webhooks')).body.items).toContainEqual(expect.objectContaining({ name: '甲镇班子群', kind: 'dingtalk' }));
+  });
+
   it('the split task and the campaign board work at phone width (no sideways scrolling)', async () => {
     const width = (session: UserPage) => session.page.evaluate<number>('document.documentElement.scrollWidth');
     const head = await as('town-a-head', { width: 390, height: 844 });
