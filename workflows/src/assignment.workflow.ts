@@ -21,7 +21,7 @@ const assignment: SupervisedKind<AssignmentState, AssignmentCommand> = {
   nextTimer: nextAssignmentTimer,
   fire: (state, event, at) => fireAssignment(state, event as Parameters<typeof fireAssignment>[1], at),
   scheduleShifts: assignmentScheduleShifts,
-  withSchedule: (state, answers) => ({ ...state, schedule: buildAssignmentSchedule(state, answers) }),
+  withSchedule: (state, answers, blue) => ({ ...state, schedule: buildAssignmentSchedule(state, answers, blue) }),
   isFinal: (state) => FINAL_ASSIGNMENT_STATUSES.includes(state.status),
   project: (state, placement) => projections[placement].projectAssignment(state),
   act: assignmentActUpdate,

@@ -11,7 +11,7 @@ const rectification: SupervisedKind<RectificationState, Parameters<typeof decide
   nextTimer,
   fire: (state, event, at) => fire(state, event as Parameters<typeof fire>[1], at),
   scheduleShifts,
-  withSchedule: (state, answers) => ({ ...state, schedule: buildSchedule(state, answers) }),
+  withSchedule: (state, answers, blue) => ({ ...state, schedule: buildSchedule(state, answers, blue) }),
   isFinal: (state) => FINAL_STATUSES.includes(state.status),
   project: (state, placement) => projections[placement].projectRectification(state),
   act: actUpdate,

@@ -13,7 +13,7 @@ import {
   type LocalActivityInterfaceFor,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type QueryDefinition, type UpdateDefinition } from '@temporalio/common';
-import { NOTICE_AUDIENCE, NOTICE_LABELS, shiftKey, type Actor, type DayShift, type Decision, type Effect, type Notice, type RuleViolation, type TimerEvent } from '@duban/domain';
+import { NOTICE_AUDIENCE, NOTICE_LABELS, shiftKey, type Actor, type BlueReckoning, type DayShift, type Decision, type Effect, type Notice, type RuleViolation, type TimerEvent } from '@duban/domain';
 import {
   RULE_VIOLATION_FAILURE,
   WEBHOOK_DELIVERY_WORKFLOW,
@@ -38,6 +38,13 @@ const SUPERVISION_ACTIVITY_OPTIONS = {
  * whose history predates it replay the remote branch.
  */
 export const LOCAL_ACTIVITIES_PATCH = 'supervision-local-activities';
+
+/**
+ * Items started after this change count the blue light back from the end of the due day (a due day that is a rest
+ * day leaves the policy's working days, not one fewer). It asks the calendar another question, so items whose history
+ * predates it keep the old reckoning: their recorded answers, carried over on continue-as-new too, are keyed by it.
+ */
+export const BLUE_RECKONING_PATCH = 'supervision-blue-working-days-left';
 
 /** Where a supervised item's activities run: in its workflow task (local) or as activity tasks (remote). */
 export type ActivityPlacement = 'local' | 'remote';
@@ -68,8 +75,8 @@ export interface SupervisedKind<S extends SupervisedState, C> {
   decide(state: S, command: C, actor: Actor, at: string): Decision<{ readonly state: S; readonly effects: readonly Effect[] }>;
   nextTimer(state: S): TimerEvent | null;
   fire(state: S, event: TimerEvent, at: string): { state: S; effects: readonly Effect[] };
-  scheduleShifts(state: S): DayShift[];
-  withSchedule(state: S, answers: Readonly<Record<string, string>>): S;
+  scheduleShifts(state: S, blue: BlueReckoning): DayShift[];
+  withSchedule(state: S, answers: Readonly<Record<string, string>>, blue: BlueReckoning): S;
   isFinal(state: S): boolean;
   /** Writes the read model; answers the wall clock after it (nothing in histories recorded before that answer). */
   project(state: S, placement: ActivityPlacement): Promise<Projected | undefined>;
@@ -98,6 +105,7 @@ export async function superviseItem<S extends SupervisedState, C>(
   const workflowId = workflowInfo().workflowId;
   const placement: ActivityPlacement = patched(LOCAL_ACTIVITIES_PATCH) ? 'local' : 'remote';
   const activities = shared[placement];
+  const blue: BlueReckoning = patched(BLUE_RECKONING_PATCH) ? 'workingDaysLeft' : 'dueDayShift';
   let state = initial;
   const answers: Record<string, string> = { ...options.calendarAnswers };
   let projectedVersion = 0;
@@ -115,12 +123,12 @@ export async function superviseItem<S extends SupervisedState, C>(
   }
 
   async function refreshSchedule(): Promise<void> {
-    const unknown = kind.scheduleShifts(state).filter((shift) => !(shiftKey(shift) in answers));
+    const unknown = kind.scheduleShifts(state, blue).filter((shift) => !(shiftKey(shift) in answers));
     if (unknown.length > 0) {
       const days = await activities.shiftWorkingDays(unknown);
       unknown.forEach((shift, i) => (answers[shiftKey(shift)] = days[i]!));
     }
-    state = kind.withSchedule(state, answers);
+    state = kind.withSchedule(state, answers, blue);
   }
 
   async function carryOut(effect: Effect): Promise<void> {
@@ -227,7 +235,7 @@ export async function superviseItem<S extends SupervisedState, C>(
 
   await condition(allHandlersFinished);
   const final = kind.isFinal(state);
-  const calendarAnswers = Object.fromEntries(kind.scheduleShifts(state).map((shift) => [shiftKey(shift), answers[shiftKey(shift)]!]));
+  const calendarAnswers = Object.fromEntries(kind.scheduleShifts(state, blue).map((shift) => [shiftKey(shift), answers[shiftKey(shift)]!]));
   return { state, final, calendarAnswers };
 }
 

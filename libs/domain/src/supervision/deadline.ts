@@ -1,3 +1,4 @@
+import { addCalendarDays } from '../calendar/dates.js';
 import { endOfShanghaiDay, startOfShanghaiDay } from '../time.js';
 import type { Effect } from './effects.js';
 import type { SupervisionPolicy } from './policy.js';
@@ -46,10 +47,21 @@ export interface DeadlineSchedule {
   readonly level2At: string | null;
 }
 
-/** The calendar questions behind the ladder: blue N working days before the due day (it included), escalation after it. */
-export function deadlineShifts(policy: SupervisionPolicy, dueDate: string): Record<keyof DeadlineSchedule, DayShift> {
+/**
+ * How the blue instant is counted back from the due day. `workingDaysLeft`: from the end of the due day, so a due
+ * day that is a rest day counts as the end of the working day before it and the policy's N working days remain when
+ * the light turns blue. `dueDayShift`: N-1 working days before the due day itself, a working day late when the due
+ * day is a rest day — kept only for items whose recorded histories asked the calendar that way.
+ */
+export type BlueReckoning = 'workingDaysLeft' | 'dueDayShift';
+
+/** The calendar questions behind the ladder: blue N working days before the deadline (the due day included), escalation after it. */
+export function deadlineShifts(policy: SupervisionPolicy, dueDate: string, blue: BlueReckoning = 'workingDaysLeft'): Record<keyof DeadlineSchedule, DayShift> {
   return {
-    blueAt: { date: dueDate, offset: -(policy.blueWorkingDaysLeft - 1) },
+    blueAt:
+      blue === 'workingDaysLeft'
+        ? { date: addCalendarDays(dueDate, 1), offset: -policy.blueWorkingDaysLeft }
+        : { date: dueDate, offset: -(policy.blueWorkingDaysLeft - 1) },
     level1At: { date: dueDate, offset: policy.level1AfterWorkingDays },
     level2At: { date: dueDate, offset: policy.level2AfterWorkingDays },
   };

@@ -5,6 +5,7 @@ import {
   deadlineTimers,
   neededShifts,
   resolveSchedule,
+  type BlueReckoning,
   type DayShift,
   type DeadlineTimerKind,
   type TimerEvent,
@@ -20,8 +21,8 @@ export type AssignmentTimer = TimerEvent<AssignmentTimerKind>;
 
 const running = (state: AssignmentState) => RUNNING_ASSIGNMENT_STATUSES.includes(state.status);
 
-function needs(state: AssignmentState): Record<keyof AssignmentSchedule, DayShift | null> {
-  const ladder = deadlineShifts(state.policy, shanghaiDate(state.dueAt));
+function needs(state: AssignmentState, blue?: BlueReckoning): Record<keyof AssignmentSchedule, DayShift | null> {
+  const ladder = deadlineShifts(state.policy, shanghaiDate(state.dueAt), blue);
   return {
     signInBy: state.status === 'assigned' ? { date: shanghaiDate(state.publishedAt), offset: state.policy.signInWorkingDays } : null,
     ...ladder,
@@ -29,13 +30,13 @@ function needs(state: AssignmentState): Record<keyof AssignmentSchedule, DayShif
 }
 
 /** The calendar questions the assignment's schedule needs answered now. */
-export function assignmentScheduleShifts(state: AssignmentState): DayShift[] {
-  return neededShifts(needs(state));
+export function assignmentScheduleShifts(state: AssignmentState, blue?: BlueReckoning): DayShift[] {
+  return neededShifts(needs(state, blue));
 }
 
 /** Builds the schedule from the calendar's answers (keyed by `shiftKey`). */
-export function buildAssignmentSchedule(state: AssignmentState, answers: Readonly<Record<string, string>>): AssignmentSchedule {
-  return resolveSchedule(needs(state), answers, ['blueAt']);
+export function buildAssignmentSchedule(state: AssignmentState, answers: Readonly<Record<string, string>>, blue?: BlueReckoning): AssignmentSchedule {
+  return resolveSchedule(needs(state, blue), answers, ['blueAt']);
 }
 
 /** Every timer the assignment waits for now, earliest first. */
