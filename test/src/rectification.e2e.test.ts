@@ -202,6 +202,25 @@ describe('a rectification item over HTTP, from registration to sign-off', () => 
     expect(ids(await villageA2.get('/api/inbox'))).not.toContain(id);
   });
 
+  it("narrows a township's inbox to one of its villages, and gives an empty page for a unit outside its subtree", async () => {
+    const register = async (leadUnitId: string) => (await office.post('/api/rectifications', { ...validItem(), leadUnitId, coUnitIds: [] })).body.id as string;
+    const [first, second, own] = [await register('village-a1'), await register('village-a2'), await register('town-a')];
+    const mine = [first, second, own];
+    const listed = async (as: ApiClient, unitId: string) => {
+      const page = await as.get(`/api/inbox?limit=100&unitId=${unitId}`);
+      expect(page.status).toBe(200);
+      return ids(page);
+    };
+    expect((await listed(townA, 'village-a1')).filter((id) => mine.includes(id))).toEqual([first]);
+    expect((await listed(townA, 'town-a')).filter((id) => mine.includes(id)).sort()).toEqual([...mine].sort());
+    // Outside the caller's subtree, known or not: nothing, neither the caller's own items nor anyone else's.
+    for (const [as, unitId] of [[townA, 'water'], [townA, 'no-such-unit'], [villageA1, 'town-a'], [villageA1, 'village-a2']] as const) {
+      expect(await listed(as, unitId), `${unitId}`).toEqual([]);
+    }
+    // The office still filters by any unit.
+    expect((await listed(office, 'village-a2')).filter((id) => mine.includes(id))).toEqual([second]);
+  });
+
   it('pages the inbox with a cursor, in due-date order', async () => {
     for (const days of [5, 6, 7]) await office.post('/api/rectifications', { ...validItem(), leadUnitId: 'health', coUnitIds: [], dueDate: inDays(days) });
     const first = await health.get('/api/inbox?limit=2');

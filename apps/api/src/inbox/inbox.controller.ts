@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
-import { hasRole, LIGHT_LABELS, light, NOTICE_LABELS, shanghaiDate, STATUS_LABELS, STATUSES, type Actor, type Light, type NoticeColour, type Status } from '@duban/domain';
-import { RectificationReadModel } from '@duban/persistence';
+import { hasRole, isWithin, LIGHT_LABELS, light, NOTICE_LABELS, shanghaiDate, STATUS_LABELS, STATUSES, type Actor, type Light, type NoticeColour, type Status } from '@duban/domain';
+import { RectificationReadModel, UnitRepository } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { decodeCursor, encodeCursor, isInstant } from '../common/paging.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
@@ -26,16 +26,20 @@ export interface InboxRow {
   extensionRequested: boolean;
 }
 
+const OUT_OF_SCOPE = Symbol('outside the caller\'s subtree');
+
 @ApiTags('inbox')
 @ApiBearerAuth()
 @Controller('inbox')
 export class InboxController {
   private readonly items: RectificationReadModel;
+  private readonly units: UnitRepository;
   constructor(
     @Inject(DATABASE) database: Connection,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.items = new RectificationReadModel(database);
+    this.units = new UnitRepository(database);
   }
 
   @Get()
@@ -44,8 +48,10 @@ export class InboxController {
   async list(@Query() query: InboxQueryDto, @CurrentActor() actor: Actor): Promise<{ items: InboxRow[]; nextCursor: string | null }> {
     const now = this.clock.now();
     const limit = query.limit ?? 20;
+    const scope = await this.scopeFor(actor, query.unitId);
+    if (scope === OUT_OF_SCOPE) return { items: [], nextCursor: null };
     const records = await this.items.inbox({
-      unitId: this.scopeFor(actor, query.unitId),
+      unitId: scope,
       ...(query.status ? { statuses: [query.status] } : query.mine === 'true' ? { statuses: STATUSES } : {}),
       ...(query.mine === 'true' ? { registeredBy: actor.userId } : {}),
       ...(query.light ? { light: query.light } : {}),
@@ -76,11 +82,16 @@ export class InboxController {
     };
   }
 
-  /** Office and leader see all units (or the one they filter by); everyone else sees their own unit's subtree. */
-  private scopeFor(actor: Actor, requested: string | undefined): string | undefined {
+  /**
+   * Office and leader see all units (or the one they filter by); everyone else sees their own unit's subtree, or the
+   * subtree of a unit within it they filter by. A unit outside it, known or not, is answered with nothing.
+   */
+  private async scopeFor(actor: Actor, requested: string | undefined): Promise<string | undefined | typeof OUT_OF_SCOPE> {
     if (hasRole(actor, 'office', 'leader')) return requested;
     if (!hasRole(actor, 'unit', 'unit_leader')) throw ApiError.notFound('待办');
-    return actor.unitId;
+    if (requested === undefined || requested === actor.unitId) return actor.unitId;
+    const unit = await this.units.findById(requested);
+    return unit && isWithin(unit.path, actor.unitId) ? requested : OUT_OF_SCOPE;
   }
 }
 

@@ -15,7 +15,7 @@ export class InboxQueryDto extends PageQueryDto {
   @IsIn(LIGHTS)
   light?: Light;
 
-  @ApiPropertyOptional({ description: '单位 id（办公室、领导可按单位筛选）' })
+  @ApiPropertyOptional({ description: '单位 id：办公室、领导可按任一单位筛选；责任单位可按本单位或下级单位筛选，其他单位得到空页' })
   @IsOptional()
   @IsString()
   @Matches(UNIT_ID_PATTERN)
