@@ -16,6 +16,8 @@ const org: OrgFile = {
     { id: 'town-a', name: '甲镇', kind: 'township', parent: 'county' },
     { id: 'town-b', name: '乙镇', kind: 'township', parent: 'county' },
     { id: 'town-c', name: '丙镇', kind: 'township', parent: 'county' },
+    { id: 'village-a1', name: '甲镇一村', kind: 'village', parent: 'town-a' },
+    { id: 'water', name: '县水利局', kind: 'department', parent: 'county' },
   ],
   users: [
     { username: 'office', name: '办公室王主任', unit: 'office', roles: ['office'], password: PASSWORD },
@@ -24,6 +26,8 @@ const org: OrgFile = {
     { username: 'town-a-head', name: '甲镇吴镇长', unit: 'town-a', roles: ['unit_leader'], password: PASSWORD },
     { username: 'town-b', name: '乙镇刘干事', unit: 'town-b', roles: ['unit'], password: PASSWORD },
     { username: 'inspector', name: '督导组周组长', unit: 'office', roles: ['inspector'], password: PASSWORD },
+    { username: 'village-a1', name: '一村赵书记', unit: 'village-a1', roles: ['unit'], password: PASSWORD },
+    { username: 'water', name: '水利局张科长', unit: 'water', roles: ['unit'], password: PASSWORD },
   ],
 };
 
@@ -34,18 +38,22 @@ let townA: ApiClient;
 let townB: ApiClient;
 let townAHead: ApiClient;
 let inspector: ApiClient;
+let villageA1: ApiClient;
+let water: ApiClient;
 const inDays = (days: number) => shanghaiDate(new Date(Date.now() + days * 86_400_000));
 
 beforeAll(async () => {
   stack = await startStack(org);
   const login = (username: string) => stack.api.login(username, PASSWORD);
-  [office, leader, townA, townB, inspector, townAHead] = await Promise.all([
+  [office, leader, townA, townB, inspector, townAHead, villageA1, water] = await Promise.all([
     login('office'),
     login('leader'),
     login('town-a'),
     login('town-b'),
     login('inspector'),
     login('town-a-head'),
+    login('village-a1'),
+    login('water'),
   ]);
 });
 
@@ -251,5 +259,72 @@ describe('a special campaign over HTTP', () => {
     expect(done.body.items).toMatchObject({ total: 2, done: 1, deferred: 1, open: 0, byStatus: { closed: 1, deferred: 1 } });
     expect(done.body.spreads).toEqual([{ spreadId: spread.body.spreadId, found: ['town-b'], notFound: ['town-a'], unanswered: ['town-c'] }]);
     expect((await office.get(`/api/campaigns/${id}/summary`)).body.progress).toEqual(done.body);
+  });
+});
+
+describe('who may record findings, and when they fall due', () => {
+  const finding = (title: string) => ({ checkId: 'check', title, description: '排查发现', category: 'education' });
+
+  async function startedCampaign(): Promise<string> {
+    const created = await office.post('/api/campaigns', definition());
+    expect(created.status).toBe(201);
+    expect((await office.post(`/api/campaigns/${created.body.id}/start`)).status).toBe(202);
+    return created.body.id as string;
+  }
+
+  it('refuses a finding from a unit the campaign does not reach, creating and counting nothing, and takes one from a village of a targeted township', async () => {
+    const id = await startedCampaign();
+    const refused = await water.post(`/api/campaigns/${id}/findings`, finding('水利局越权填报'));
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('不在') });
+    // A village checks for its township and reports what it finds (seed 003: 村级排查核实后…上报乡).
+    const fromVillage = await villageA1.post(`/api/campaigns/${id}/findings`, finding('一村发现一户住房安全隐患'));
+    expect(fromVillage.status).toBe(201);
+    expect(fromVillage.body).toMatchObject({ leadUnitId: 'village-a1', campaign: { id } });
+    const items = await new RectificationReadModel(stack.database).ofCampaign(id);
+    expect(items.map((i) => i.leadUnitId)).toEqual(['village-a1']);
+    const progress = (await office.get(`/api/campaigns/${id}/progress`)).body;
+    expect(progress.items.total).toBe(1);
+    expect(progress.byUnit.map((u: { unitId: string }) => u.unitId)).not.toContain('water');
+  });
+
+  it('refuses a campaign whose phases or report dates are already over, naming the field', async () => {
+    const past = { ...definition(), startDate: inDays(-60), phases: [{ name: '排查', kind: 'check', endDate: inDays(-40) }, { name: '整改', kind: 'rectify', endDate: inDays(-20) }] };
+    for (const [body, field] of [
+      [{ ...past, reports: [] }, 'phases[0].endDate'],
+      [{ ...definition(), phases: [{ name: '排查', kind: 'check', endDate: inDays(-1) }, ...definition().phases.slice(1)] }, 'phases[0].endDate'],
+      [{ ...definition(), reports: [{ name: '行动方案', targetUnitKind: 'township', dueDates: [inDays(-1), inDays(10)] }] }, 'reports[0].dueDates'],
+    ] as const) {
+      const response = await office.post('/api/campaigns', body);
+      expect(response.status, field).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining(field) });
+      expect(response.body.error.details.fields[0].field).toBe(field);
+    }
+    const listed = (await office.get('/api/campaigns')).body.items as { startDate: string }[];
+    expect(listed.filter((c) => c.startDate === inDays(-60))).toEqual([]);
+    // A draft left until its check phase is over is not started with its check tasks in the red.
+    const draft = (await office.post('/api/campaigns', definition())).body.id as string;
+    await stack.database.collection('campaigns').updateOne({ _id: draft as never }, { $set: { 'phases.0.endDate': inDays(-1) } });
+    const start = await office.post(`/api/campaigns/${draft}/start`);
+    expect(start.status).toBe(409);
+    expect(start.body.error).toMatchObject({ code: 'invalid_state', message: expect.stringContaining('phases[0].endDate') });
+    expect((await office.get(`/api/campaigns/${draft}`)).body.status).toBe('draft');
+  });
+
+  it('gives a finding recorded after the rectification phase the end of the phase now running, never a deadline already past', async () => {
+    const id = await startedCampaign();
+    // The campaign as it stands weeks later: check and rectification phases over, consolidation running.
+    const phases = [
+      { id: 'p1', name: '全面排查摸底', kind: 'check', endDate: inDays(-40) },
+      { id: 'p2', name: '全面整改落实', kind: 'rectify', endDate: inDays(-20) },
+      { id: 'p3', name: '巩固提升脱贫成果', kind: 'consolidate', endDate: inDays(30) },
+    ];
+    await stack.database.collection('campaigns').updateOne({ _id: id as never }, { $set: { phases, phaseIndex: 2 } });
+    const late = await townA.post(`/api/campaigns/${id}/findings`, finding('整改阶段后发现的问题'));
+    expect(late.status).toBe(201);
+    expect(late.body).toMatchObject({ dueDate: inDays(30), escalation: { level: 0, accountability: false } });
+    expect(late.body.light).not.toBe('red');
+    const stored = await until('the finding projected', () => townA.get(`/api/rectifications/${late.body.id}`), (r) => r.status === 200);
+    expect(stored.body).toMatchObject({ dueDate: inDays(30), escalation: { level: 0 } });
   });
 });

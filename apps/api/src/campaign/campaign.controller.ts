@@ -77,7 +77,7 @@ export class CampaignController {
 
   @Post(':id/findings')
   @Roles('unit', 'unit_leader')
-  @ApiOperation({ summary: '填报排查发现的问题：成为本单位的整改问题，整改时限为整改阶段截止日' })
+  @ApiOperation({ summary: '填报排查发现的问题（该项排查所及单位及其下级单位）：成为本单位的整改问题，整改时限为整改阶段截止日，整改阶段已过时为当前阶段截止日' })
   async finding(@Param('id') id: string, @Body() body: FindingDto, @CurrentActor() actor: Actor) {
     return toView(await this.campaigns.recordFinding(id, body, actor), actor, this.clock.now());
   }

@@ -6,13 +6,16 @@ import type { Connection } from 'mongoose';
 import { CAMPAIGN_WORKFLOW, advanceCampaignPhaseUpdate, campaignWorkflowId, spreadCheckUpdate, type CampaignWorkflowInput } from '@duban/contracts';
 import {
   actorRef,
+  campaignDatesProblem,
   campaignUnitIds,
+  checkAudience,
   defineCampaign,
+  findingDueDate,
+  isReachedBy,
   campaignProgressReport,
   endOfShanghaiDay,
   hasRole,
   light,
-  rectificationDueDate,
   shanghaiDate,
   type Actor,
   type CampaignProgressReport,
@@ -21,6 +24,7 @@ import {
   STATUS_LABELS,
   type Light,
   type Status,
+  type UnitKind,
 } from '@duban/domain';
 import { AssignmentReadModel, CampaignRepository, RectificationReadModel, UnitRepository, type CampaignRecord } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
@@ -68,6 +72,8 @@ export class Campaigns {
     const defined = defineCampaign(body);
     if (!defined.ok) throw ApiError.badInput(defined.field, `${defined.field}: ${defined.message}`);
     const definition = defined.value;
+    const dated = campaignDatesProblem(definition, shanghaiDate(this.clock.now()));
+    if (dated) throw ApiError.badInput(dated.field, `${dated.field}: ${dated.message}`);
     await this.checkUnits(campaignUnitIds(definition));
     const record: CampaignRecord = {
       _id: `CP-${randomUUID().slice(0, 8)}`,
@@ -95,7 +101,10 @@ export class Campaigns {
   }
 
   async start(id: string, actor: Actor): Promise<CampaignRecord> {
-    await this.get(id);
+    const campaign = await this.get(id);
+    // A draft left until its dates passed would start with its tasks in the red.
+    const dated = campaign.status === 'draft' ? campaignDatesProblem(campaign, shanghaiDate(this.clock.now())) : null;
+    if (dated) throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', `${dated.field}: ${dated.message}`, { fields: [{ field: dated.field, problems: [dated.message] }] });
     const running = await this.campaigns.markRunning(id);
     if (!running) throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '专项行动已启动');
     const input: CampaignWorkflowInput = { campaignId: id, startedBy: actor };
@@ -141,9 +150,14 @@ export class Campaigns {
   async recordFinding(id: string, body: FindingDto, actor: Actor): Promise<RectificationState> {
     const campaign = await this.running(id);
     if (!hasRole(actor, 'unit', 'unit_leader')) throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', '只有责任单位可以填报排查发现的问题');
-    if (body.checkId !== 'check' && !campaign.spreads.some((s) => s.id === body.checkId)) throw ApiError.badInput('checkId', 'checkId: 没有这项排查');
+    const audience = checkAudience(campaign, campaign.spreads, body.checkId);
+    if (!audience) throw ApiError.badInput('checkId', 'checkId: 没有这项排查');
     if (body.subAction !== undefined && !campaign.subActions[body.subAction]) throw ApiError.badInput('subAction', 'subAction: 子行动不存在');
-    const dueDate = rectificationDueDate(campaign);
+    if (!isReachedBy(audience, await this.pathOf(actor.unitId))) {
+      throw new ApiError(HttpStatus.FORBIDDEN, 'forbidden', '本单位不在该项排查的范围内，不能填报排查发现的问题');
+    }
+    const dueDate = findingDueDate(campaign, shanghaiDate(this.clock.now()));
+    if (!dueDate) throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', '专项行动各阶段均已结束，不能再填报排查发现的问题');
     return this.registration.start(
       {
         id: randomUUID(),
@@ -198,6 +212,17 @@ export class Campaigns {
     const campaign = await this.get(id);
     if (campaign.status !== 'running') throw new ApiError(HttpStatus.CONFLICT, 'invalid_state', campaign.status === 'draft' ? '专项行动尚未启动' : '专项行动已结束');
     return campaign;
+  }
+
+  /** The unit's path from the root, each unit with its kind (empty for an unknown unit). */
+  private async pathOf(unitId: string): Promise<{ id: string; kind: UnitKind }[]> {
+    const unit = await this.units.findById(unitId);
+    if (!unit) return [];
+    const kinds = new Map((await this.units.findMany(unit.path)).map((u) => [u._id, u.kind]));
+    return unit.path.flatMap((id) => {
+      const kind = kinds.get(id);
+      return kind ? [{ id, kind }] : [];
+    });
   }
 
   private async checkUnits(ids: readonly string[]): Promise<void> {

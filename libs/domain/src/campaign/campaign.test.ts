@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { campaignProblem, checkTaskSpecs, rectificationDueDate, reportTaskSpecs, spreadTaskSpecs, type CampaignDefinition } from './campaign.js';
+import {
+  campaignDatesProblem,
+  campaignProblem,
+  checkAudience,
+  checkTaskSpecs,
+  findingDueDate,
+  isReachedBy,
+  rectificationDueDate,
+  reportTaskSpecs,
+  spreadTaskSpecs,
+  type CampaignDefinition,
+} from './campaign.js';
 import { campaignTaskKind, findingCheckLabel, phaseOfDate } from './ledger.js';
 import { campaignProgress, rectificationPhaseDone, spreadAnswers } from './progress.js';
 
@@ -28,6 +39,33 @@ describe('campaign definition', () => {
     expect(campaignProblem({ ...campaign, phases: [campaign.phases[1]!, campaign.phases[0]!] })).toEqual({ field: 'phases[1].endDate', message: expect.any(String) });
     expect(campaignProblem({ ...campaign, checkItems: [{ ...campaign.checkItems[0]!, subActionId: 's9' }] })?.field).toBe('checkItems[0].subActionId');
     expect(rectificationDueDate(campaign)).toBe('2021-10-23');
+  });
+
+  it('refuses to start with a phase ended or a report already due, naming the field', () => {
+    expect(campaignDatesProblem(campaign, '2021-09-18')).toBeNull();
+    expect(campaignDatesProblem(campaign, '2022-01-01')?.field).toBe('phases[0].endDate');
+    expect(campaignDatesProblem(campaign, '2021-09-27')?.field).toBe('phases[0].endDate');
+    expect(campaignDatesProblem({ ...campaign, reports: [{ ...campaign.reports[0]!, dueDates: ['2021-09-17'] }] }, '2021-09-18')?.field).toBe('reports[0].dueDates');
+  });
+
+  it('dates a finding at the end of the rectification phase, or once it is over, of the phase running now', () => {
+    expect(findingDueDate(campaign, '2021-09-20')).toBe('2021-10-23');
+    expect(findingDueDate(campaign, '2021-10-23')).toBe('2021-10-23');
+    expect(findingDueDate(campaign, '2021-10-24')).toBe('2021-12-31');
+    expect(findingDueDate(campaign, '2022-01-01')).toBeNull();
+    expect(findingDueDate({ phases: [campaign.phases[0]!] }, '2021-09-20')).toBe('2021-09-26');
+  });
+
+  it("lets the units a check reaches, and the units below them, answer it with findings, and no one else", () => {
+    const path = (...units: [string, 'county' | 'department' | 'township' | 'village'][]) => units.map(([id, kind]) => ({ id, kind }));
+    const check = checkAudience(campaign, [], 'check')!;
+    expect(isReachedBy(check, path(['county', 'county'], ['edu', 'department']))).toBe(true);
+    expect(isReachedBy(check, path(['county', 'county'], ['town-a', 'township'], ['village-a1', 'village']))).toBe(true);
+    expect(isReachedBy(check, path(['county', 'county'], ['water', 'department']))).toBe(false);
+    const spread = checkAudience(campaign, [{ id: 'spread-1', unitKind: 'village' }], 'spread-1')!;
+    expect(isReachedBy(spread, path(['county', 'county'], ['town-a', 'township'], ['village-a1', 'village']))).toBe(true);
+    expect(isReachedBy(spread, path(['county', 'county'], ['town-a', 'township']))).toBe(false);
+    expect(checkAudience(campaign, [], 'spread-9')).toBeNull();
   });
 
   it('issues one check task per unit listing its checks, one report task per unit and date, one 举一反三 task per unit', () => {

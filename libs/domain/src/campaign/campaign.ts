@@ -78,6 +78,65 @@ export function rectificationDueDate(def: Pick<CampaignDefinition, 'phases'>): s
   return (phaseOfKind(def, 'rectify') ?? def.phases[def.phases.length - 1]!).endDate;
 }
 
+/**
+ * Where a finding recorded on `today` is due: the end of the rectification phase, or once that is over, the end of
+ * the first later phase still running (problems found in consolidation are rectified within it) — never a date
+ * already past, so a finding is not born overdue and escalated. Null when every such phase has ended.
+ */
+export function findingDueDate(def: Pick<CampaignDefinition, 'phases'>, today: string): string | null {
+  const rectify = phaseOfKind(def, 'rectify');
+  const from = rectify ? def.phases.indexOf(rectify) : def.phases.length - 1;
+  return def.phases.slice(from).find((phase) => phase.endDate >= today)?.endDate ?? null;
+}
+
+/**
+ * A reason (zh-CN) and field when a campaign would start with dates already over on `today`: a phase that has ended
+ * or a report already due would put its tasks in the red the moment it starts. Null when every date is still ahead.
+ */
+export function campaignDatesProblem(def: Pick<CampaignDefinition, 'phases' | 'reports'>, today: string): { field: string; message: string } | null {
+  const phase = def.phases.findIndex((p) => p.endDate < today);
+  if (phase >= 0) return { field: `phases[${phase}].endDate`, message: `阶段截止日期 ${def.phases[phase]!.endDate} 已过，不能早于今天（${today}）` };
+  const report = def.reports.findIndex((r) => r.dueDates.some((d) => d < today));
+  if (report >= 0) return { field: `reports[${report}].dueDates`, message: `报送时间不能早于今天（${today}）` };
+  return null;
+}
+
+/** Who a check reaches: units named by id, and every unit of the kinds named. */
+export interface CheckAudience {
+  readonly unitIds: readonly string[];
+  readonly unitKinds: readonly UnitKind[];
+}
+
+/**
+ * Who may answer a check with findings: for the campaign's own check (`check`), every unit it names or targets —
+ * sub-actions' lead and co-units, check items, reporting obligations; for a 举一反三 spread, the units of its kind.
+ * Null when there is no such check.
+ */
+export function checkAudience(
+  def: Pick<CampaignDefinition, 'subActions' | 'checkItems' | 'reports'>,
+  spreads: readonly { readonly id: string; readonly unitKind: UnitKind }[],
+  checkId: string,
+): CheckAudience | null {
+  if (checkId !== 'check') {
+    const spread = spreads.find((s) => s.id === checkId);
+    return spread ? { unitIds: [], unitKinds: [spread.unitKind] } : null;
+  }
+  const targets = [...def.checkItems, ...def.reports].map((x) => x.target);
+  return {
+    unitIds: campaignUnitIds(def),
+    unitKinds: [...new Set(targets.flatMap((t) => (t.kind === 'unitKind' ? [t.unitKind] : [])))],
+  };
+}
+
+/**
+ * True when the unit at the end of `path` (its units from the root, each with its kind) is reached by the audience,
+ * itself or through a unit above it: villages check for their township and report what they find to it
+ * (seed 003: 村级排查核实后，将排查出来的问题分类上报乡).
+ */
+export function isReachedBy(audience: CheckAudience, path: readonly { readonly id: string; readonly kind: UnitKind }[]): boolean {
+  return path.some((unit) => audience.unitIds.includes(unit.id) || audience.unitKinds.includes(unit.kind));
+}
+
 /** The check tasks of the check phase: one per unit, listing the check items that target it, due at the phase's end. */
 export function checkTaskSpecs(def: CampaignDefinition, unitsOfKind: (kind: UnitKind) => readonly string[]): AssignmentSpec[] {
   const phase = phaseOfKind(def, 'check');
