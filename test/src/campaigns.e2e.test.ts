@@ -326,5 +326,7 @@ describe('who may record findings, and when they fall due', () => {
     expect(late.body.light).not.toBe('red');
     const stored = await until('the finding projected', () => townA.get(`/api/rectifications/${late.body.id}`), (r) => r.status === 200);
     expect(stored.body).toMatchObject({ dueDate: inDays(30), escalation: { level: 0 } });
+    // The township's leader is told of the finding's item (交办).
+    await until('the leader told', () => townAHead.get('/api/notifications?limit=100'), (r) => r.body.items?.some((n: { subject: { id: string } }) => n.subject.id === late.body.id));
   });
 });

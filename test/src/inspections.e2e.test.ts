@@ -10,6 +10,7 @@ import { drawSample, endOfShanghaiDay, shanghaiDate, uuidFromName } from '@duban
 import { markLookBackFailure } from '@duban/persistence';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
+import { until } from './support/until.js';
 import { readDocx } from './support/docx.js';
 import { downloadSheet, readWorkbook } from './support/xlsx.js';
 
@@ -286,6 +287,11 @@ describe('暗访督导', () => {
     expect(ids(await townA.get('/api/inbox'))).toContain(itemIds[0]);
     expect(ids(await villageA2.get('/api/inbox'))).not.toContain(itemIds[0]);
     expect(ids(await water.get('/api/inbox'))).toEqual(expect.arrayContaining([itemIds[1]]));
+    // Each unit is told of the item that is now its own (交办), once published.
+    for (const [client, itemId] of [[villageA1, itemIds[0]!], [water, itemIds[1]!]] as const) {
+      const notified = await until(`the notification of ${itemId}`, () => client.get('/api/notifications?limit=100'), (r) => r.body.items?.some((n: { subject: { id: string } }) => n.subject.id === itemId));
+      expect(notified.body.items.find((n: { subject: { id: string } }) => n.subject.id === itemId).title).toContain('新交办');
+    }
     const item = await villageA1.get(`/api/rectifications/${itemIds[0]}`);
     expect(item.body).toMatchObject({ source: 'anonymous_visit', sourceLabel: '暗访', status: 'assigned', dueDate: inDays(30), category: 'drinking_water' });
     expect(item.body.timeline.filter((t: { action: string }) => t.action === 'register')).toHaveLength(1);

@@ -7,8 +7,10 @@ import type { OrgFile } from '@duban/api';
 import { parseWebhookAllowList } from '@duban/config';
 import { WEBHOOK_DELIVERY_WORKFLOW, webhookDeliveryWorkflowId, type NotificationRequest, type WebhookDeliveryOutcome } from '@duban/contracts';
 import { WebhookDeliveryRepository } from '@duban/persistence';
+import { shanghaiDate } from '@duban/domain';
 import { PASSWORD, testCounty } from './support/org-fixture.js';
 import { startStack, type ApiClient, type Stack } from './support/stack.js';
+import { until } from './support/until.js';
 
 /** The test county plus a unit leader (责任单位负责人) of the water bureau and the system administrator. */
 const county: OrgFile = {
@@ -391,5 +393,30 @@ describe('GET /api/notifications', () => {
     expect((await townA.get('/api/notifications?limit=0')).body.error.details.fields[0].field).toBe('limit');
     expect((await townA.get('/api/notifications?cursor=garbage')).body.error.details.fields[0].field).toBe('cursor');
     expect((await stack.api.get('/api/notifications')).status).toBe(401);
+  });
+});
+
+describe('assignment (交办)', () => {
+  it("tells the lead unit's handlers and leader and the co-unit's handlers when an item is registered for them, and nobody else", async () => {
+    const dueDate = shanghaiDate(new Date(Date.now() + 40 * 86_400_000));
+    const registered = await office.post('/api/rectifications', {
+      title: '部分脱贫户饮水安全保障不到位',
+      description: '省考核发现：两户脱贫户季节性缺水。',
+      source: 'provincial_assessment',
+      category: 'drinking_water',
+      severity: 'major',
+      leadUnitId: 'water',
+      coUnitIds: ['health'],
+      dueDate,
+    });
+    expect(registered.status).toBe(201);
+    const id = registered.body.id as string;
+    for (const client of [water, waterLead, health]) {
+      const [told] = await until('the assignment notification', () => subjects(client, id), (mine: unknown[]) => mine.length > 0);
+      expect(told).toMatchObject({ level: 'info', title: expect.stringContaining('部分脱贫户饮水安全保障不到位'), body: expect.stringContaining(dueDate), readAt: null });
+    }
+    expect((await subjects(health, id))[0].body).toContain('配合单位');
+    expect((await subjects(water, id))[0].body).toContain('牵头单位');
+    for (const client of [office, leader, inspector]) expect(await subjects(client, id)).toEqual([]);
   });
 });

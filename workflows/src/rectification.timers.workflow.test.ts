@@ -48,9 +48,10 @@ describe('timers on working days across the 2024 National Day holiday', () => {
       ['blue', '距整改时限不足3个工作日'],
       ['red', '已超过整改时限仍未整改到位'],
     ]);
-    // The red notice reaches the unit, its leader and the office; level 2 reaches the leader.
+    // Assignment and the sign-in reminder reach the unit; the red notice the unit, its leader and the office; level 2 the leader.
     const sent = harness.recorded.notifications.filter((n) => n.subject.id === 'nd-unsigned');
     expect(sent.map((n) => [n.level, n.audience.join('+')])).toEqual([
+      ['info', 'handlers+unit_leaders'],
       ['info', 'handlers+unit_leaders'],
       ['blue', 'handlers+unit_leaders'],
       ['red', 'handlers+unit_leaders+office'],

@@ -40,6 +40,7 @@ describe('rectification workflow', () => {
     const versions = harness.recorded.projections.filter((s) => s.id === 'wf-happy').map((s) => s.version);
     expect(versions).toEqual([1, 2, 3, 4, 5, 6]);
     expect(harness.recorded.notifications.filter((n) => n.subject.id === 'wf-happy').map((n) => n.title)).toEqual([
+      '新交办整改问题：“饮水安全问题 wf-happy”',
       '“饮水安全问题 wf-happy”已报送整改方案',
       '“饮水安全问题 wf-happy”整改方案已审核通过',
       '“饮水安全问题 wf-happy”已报送整改完成',

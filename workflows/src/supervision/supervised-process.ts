@@ -100,7 +100,12 @@ const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 5_000;
 export async function superviseItem<S extends SupervisedState, C>(
   kind: SupervisedKind<S, C>,
   initial: S,
-  options: { readonly calendarAnswers?: Readonly<Record<string, string>>; readonly continueAsNewAfterEvents?: number },
+  options: {
+    readonly calendarAnswers?: Readonly<Record<string, string>>;
+    readonly continueAsNewAfterEvents?: number;
+    /** Carried out with the first projection: e.g. telling the units a new item is theirs. */
+    readonly initialEffects?: readonly Effect[];
+  },
 ): Promise<SupervisedRun<S>> {
   const workflowId = workflowInfo().workflowId;
   const placement: ActivityPlacement = patched(LOCAL_ACTIVITIES_PATCH) ? 'local' : 'remote';
@@ -208,7 +213,7 @@ export async function superviseItem<S extends SupervisedState, C>(
   const limit = options.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS;
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= limit;
 
-  await exclusive(() => apply(state, []));
+  await exclusive(() => apply(state, options.initialEffects ?? []));
 
   while (!kind.isFinal(state) && !historyFull()) {
     const timer = kind.nextTimer(state);
