@@ -61,6 +61,18 @@ describe('timers on working days across the 2024 National Day holiday', () => {
     expect(light(current, new Date(current.timeline.at(-1)!.at))).toBe('red');
   });
 
+  it('turns blue with three working days left when the due day is a Sunday', async () => {
+    const handle = await harness.start('nd-due-sunday', { dueAt: dueOn('2024-10-20') });
+    await harness.env.sleep('40 days');
+    expectSteps(await state(handle), [
+      ['signInReminder', '2024-09-29T15:59:59.999Z'],
+      ['blueNotice', '2024-10-15T16:00:00.000Z'], // 3 working days left (10-16, 10-17, 10-18): from the start of Wednesday
+      ['overdue', '2024-10-20T16:00:00.000Z'],
+      ['escalate1', '2024-10-23T15:59:59.999Z'], // 3 working days on: 10-21, 10-22, 10-23
+      ['escalate2', '2024-11-01T15:59:59.999Z'], // 10 working days on
+    ]);
+  });
+
   it('moves every later timer when an extension is approved', async () => {
     const handle = await harness.start('nd-extended', { dueAt: dueOn('2024-10-09') });
     await act(handle, water, { type: 'sign' });
