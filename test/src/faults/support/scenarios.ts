@@ -240,10 +240,14 @@ async function assertNoticesOnce(system: FaultSystem, ids: readonly string[], co
   expect(new Set(allNumbers).size).toBe(allNumbers.length);
 }
 
-/** Every item notified its recipients exactly once: the same number of notifications per item, none repeated. */
+/**
+ * Every item notified its recipients exactly once: the same number of notifications per item, none repeated. Waits for
+ * each item's blue-notice notifications, the last to come (a new item's assignment notifications come first).
+ */
 async function assertNotifiedOnce(system: FaultSystem, ids: readonly string[], kind: 'rectification' | 'assignment' = 'rectification'): Promise<void> {
   const ofItems = () => system.database.collection('notifications').find({ 'subject.kind': kind, 'subject.id': { $in: ids } }).toArray();
-  await eventually('every item notified', async () => new Set((await ofItems()).map((n) => n.subject.id)).size === ids.length, ...waitFor(ids));
+  const toldOfBlue = async () => new Set((await ofItems()).filter((n) => String(n.key).includes(':blue@')).map((n) => n.subject.id)).size;
+  await eventually('every item notified of its blue notice', async () => (await toldOfBlue()) === ids.length, ...waitFor(ids));
   const perItem = new Map<string, string[]>();
   for (const n of await ofItems()) perItem.set(n.subject.id, [...(perItem.get(n.subject.id) ?? []), `${n.key}:${n.userId}`]);
   expect(perItem.size).toBe(ids.length);
