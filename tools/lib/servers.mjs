@@ -2,7 +2,7 @@
 // Node built-ins only: this runs before `npm install` on a fresh clone.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, createWriteStream } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, chownSync, createWriteStream, readdirSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
 /** Pinned versions. Changing one rebuilds into a new cache folder. */
 export const versions = {
   temporalCli: 'v1.5.1', // go.mod has no replace directive; bundles Temporal Server 1.29
-  ferretdb: 'v1.24.2', // FerretDB v1, SQLite backend (tools/servers/ferretdb pins it in go.mod)
+  ferretdb: 'v1.24.2', // FerretDB v1, SQLite backend or PostgreSQL (tools/servers/ferretdb pins it in go.mod)
   temporalTestServer: '1.38.0', // io.temporal:temporal-test-server on Maven Central
   schemathesis: '4.32.5', // API fuzzer from PyPI, run against /api/openapi.json
 };
@@ -33,7 +33,7 @@ function sourceHash(dir, files) {
 export const binaries = {
   temporal: join(cacheDir, 'bin', `temporal-${versions.temporalCli}`, 'temporal'),
   // Keyed by our wrapper's source too, so a change to it is rebuilt on machines that cached an older build.
-  ferretdb: join(cacheDir, 'bin', `ferretdb-${versions.ferretdb}-${sourceHash(join(repoRoot, 'tools', 'servers', 'ferretdb'), ['main.go', 'id_index.go', 'go.mod', 'go.sum'])}`, 'duban-ferretdb'),
+  ferretdb: join(cacheDir, 'bin', `ferretdb-${versions.ferretdb}-${sourceHash(join(repoRoot, 'tools', 'servers', 'ferretdb'), ['main.go', 'id_index.go', 'pg_index.go', 'go.mod', 'go.sum'])}`, 'duban-ferretdb'),
   // The launcher's own revision is in its name, so a changed launcher is written anew.
   testServer: join(cacheDir, 'bin', `temporal-test-server-${versions.temporalTestServer}`, 'temporal-test-server-launcher-2'),
   schemathesis: join(cacheDir, `venv-schemathesis-${versions.schemathesis}`, 'bin', 'st'),
@@ -216,10 +216,10 @@ export async function waitForPort(port, { timeoutMs = 60_000, child } = {}) {
 }
 
 /** Starts a server process, logging to a file; resolves once its port accepts connections. */
-async function startServer({ name, command, args, port, logFile }) {
+async function startServer({ name, command, args, port, logFile, spawnOptions = {}, stopSignal = 'SIGTERM' }) {
   mkdirSync(dirname(logFile), { recursive: true });
   const output = createWriteStream(logFile, { flags: 'a' });
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions });
   child.stdout.pipe(output);
   child.stderr.pipe(output);
   try {
@@ -236,7 +236,7 @@ async function startServer({ name, command, args, port, logFile }) {
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
+      child.kill(stopSignal);
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
@@ -279,6 +279,91 @@ export const FERRETDB_SQLITE_CLIENT_OPTIONS = 'maxPoolSize=4';
 export async function startFerretDb({ port, dataDir, logFile }) {
   const args = ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir, '--log-level', 'warn'];
   return startServer({ name: 'FerretDB', command: ensureFerretDb(), args, port, logFile });
+}
+
+/**
+ * The directory of Debian's PostgreSQL server programs (initdb, postgres): on PATH, else the newest
+ * /usr/lib/postgresql/<major>/bin. Installs the Debian package `postgresql` when missing and we may (root with apt-get).
+ */
+export function ensurePostgres() {
+  const found = postgresBinDir();
+  if (found) return found;
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) {
+    throw new Error('PostgreSQL not found: install the Debian/Ubuntu package "postgresql"');
+  }
+  log('installing Debian package postgresql (first time only)');
+  timed('postgresql installed', () => {
+    const install = () => spawnSync('apt-get', ['install', '-y', '-qq', 'postgresql'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    if (install().status !== 0) {
+      run('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      if (install().status !== 0) throw new Error('apt-get install postgresql failed');
+    }
+  });
+  const installed = postgresBinDir();
+  if (!installed) throw new Error('postgresql installed but initdb not found');
+  return installed;
+}
+
+function postgresBinDir() {
+  const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return dirname(onPath);
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const majors = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  return majors.length > 0 ? join(root, majors[0], 'bin') : null;
+}
+
+/**
+ * FerretDB on its PostgreSQL backend: a fresh PostgreSQL cluster under `dataDir/postgresql` (trust auth, loopback
+ * only; as the `postgres` user when we are root, since postgres refuses to run as root) and our FerretDB wrapper
+ * with `--postgresql-url` on port `port`. One `stop()` ends both.
+ */
+export async function startFerretDbOnPostgres({ port, dataDir, logFile }) {
+  const bin = ensurePostgres();
+  const clusterDir = join(dataDir, 'postgresql');
+  mkdirSync(clusterDir, { recursive: true });
+  const asUser = {};
+  if (typeof process.getuid === 'function' && process.getuid() === 0) {
+    const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+    Object.assign(asUser, { uid: id('-u'), gid: id('-g') });
+    // The postgres user must reach its cluster inside our (e.g. mkdtemp, 0700) directories.
+    for (const dir of [dirname(dataDir), dataDir]) chmodSync(dir, 0o755);
+    chownSync(clusterDir, asUser.uid, asUser.gid);
+  }
+  run(join(bin, 'initdb'), ['-D', clusterDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { stdio: ['ignore', 'ignore', 'inherit'], ...asUser });
+  const pgPort = await freePort();
+  const settings = ['listen_addresses=127.0.0.1', 'max_connections=200'].flatMap((setting) => ['-c', setting]);
+  mkdirSync(dirname(logFile), { recursive: true });
+  const postgres = await startServer({
+    name: 'PostgreSQL',
+    command: join(bin, 'postgres'),
+    args: ['-D', clusterDir, '-p', String(pgPort), '-k', clusterDir, ...settings],
+    port: pgPort,
+    logFile: logFile.replace(/(\.log)?$/, '.postgresql.log'),
+    spawnOptions: asUser,
+    stopSignal: 'SIGINT', // fast shutdown
+  });
+  try {
+    const ferretdb = await startServer({
+      name: 'FerretDB (PostgreSQL)',
+      command: ensureFerretDb(),
+      args: ['--listen-addr', `127.0.0.1:${port}`, '--postgresql-url', `postgres://postgres@127.0.0.1:${pgPort}/postgres`, '--log-level', 'warn'],
+      port,
+      logFile,
+    });
+    return {
+      name: 'FerretDB on PostgreSQL',
+      port,
+      async stop() {
+        await ferretdb.stop();
+        await postgres.stop();
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 // Command duban-ferretdb runs FerretDB v1 (SQLite backend, or PostgreSQL with --postgresql-url) through its
-// embeddable package.
+// embeddable package, and keeps the indexes its pushed-down queries can use (id_index.go, pg_index.go).
 //
 // Why not `go install .../cmd/ferretdb`: a build from the module proxy has an empty
 // build/version/version.txt, and FerretDB's own main panics on that; the embeddable
@@ -43,23 +43,28 @@ func main() {
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
-	dir, err := filepath.Abs(*sqliteDir)
-	if err != nil {
-		fail(err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fail(err)
-	}
-
 	config := &ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listenAddr},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/?" + sqliteParams,
+		Listener: ferretdb.ListenerConfig{TCP: *listenAddr},
+		Logger:   logger,
 	}
+	var dir string // the SQLite backend's directory
 	if *postgresqlURL != "" {
+		pgURL, err := withCustomPlans(*postgresqlURL)
+		if err != nil {
+			fail(err)
+		}
 		config.Handler = "postgresql"
-		config.PostgreSQLURL = *postgresqlURL
+		config.PostgreSQLURL = pgURL
+	} else {
+		var err error
+		if dir, err = filepath.Abs(*sqliteDir); err != nil {
+			fail(err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			fail(err)
+		}
+		config.Handler = "sqlite"
+		config.SQLiteURL = "file:" + dir + "/?" + sqliteParams
 	}
 	f, err := ferretdb.New(config)
 	if err != nil {
@@ -71,9 +76,11 @@ func main() {
 
 	if config.Handler == "sqlite" {
 		go keepIDIndexes(ctx, dir, logger)
+		fmt.Fprintf(os.Stderr, "duban-ferretdb listening on %s, data in %s\n", *listenAddr, dir)
+	} else {
+		go keepContainmentIndexes(ctx, config.PostgreSQLURL, logger)
+		fmt.Fprintf(os.Stderr, "duban-ferretdb listening on %s, data in PostgreSQL\n", *listenAddr)
 	}
-
-	fmt.Fprintf(os.Stderr, "duban-ferretdb listening on %s, data in %s\n", *listenAddr, dir)
 	if err := f.Run(ctx); err != nil {
 		fail(err)
 	}
