@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotificationRepository, openDatabase, syncIndexes } from '@duban/persistence';
+import { NotificationRepository, ReportReadModel, openDatabase, syncIndexes } from '@duban/persistence';
 // @ts-expect-error plain ESM helper without types
 import { freePort, startFerretDbOnPostgres } from '../../tools/lib/servers.mjs';
 import { until } from './support/until.js';
@@ -27,10 +27,15 @@ interface Explained {
 
 const USERS = 60;
 const PER_USER = 50;
+const UNITS = 20;
+const ITEMS = 2_000;
+const SOURCES = ['provincial_assessment', 'self_inspection'] as const;
 
 let store: { stop(): Promise<void> };
 let database: Connection;
 let dir: string;
+/** The filters of the `find` commands this process sent, per collection (the driver's command monitoring). */
+const sentFilters: { collection: string; filter: Record<string, unknown> }[] = [];
 
 async function explainFind(collection: string, filter: Record<string, unknown>, sort?: Record<string, 1 | -1>, limit?: number): Promise<{ pushedDown: boolean; nodes: PlanNode[] }> {
   const explained = (await database.db!.command({ explain: { find: collection, filter, ...(sort ? { sort } : {}), ...(limit ? { limit } : {}) } })) as Explained;
@@ -53,8 +58,25 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
     dir = mkdtempSync(join(tmpdir(), 'duban-plans-'));
     const port = await freePort();
     store = await startFerretDbOnPostgres({ port, dataDir: join(dir, 'store'), logFile: join(dir, 'ferretdb.log') });
-    database = await openDatabase({ url: `mongodb://127.0.0.1:${port}/duban_plans` });
+    // Slow-command settings only to switch the driver's command monitoring on; nothing is that slow.
+    database = await openDatabase({ url: `mongodb://127.0.0.1:${port}/duban_plans`, slowCommands: { thresholdMs: Number.POSITIVE_INFINITY, onSlowCommand: () => undefined } });
+    database.getClient().on('commandStarted', (event) => {
+      if (event.commandName === 'find') sentFilters.push({ collection: event.command.find as string, filter: event.command.filter as Record<string, unknown> });
+    });
     await syncIndexes(database);
+    // Items with the fields the ledger filters on (unitScope: the unit and the county above it).
+    await database.collection('rectifications').insertMany(
+      Array.from({ length: ITEMS }, (_, i) => ({
+        _id: `item-${String(i).padStart(5, '0')}`,
+        version: 1,
+        status: 'rectifying',
+        source: SOURCES[i % SOURCES.length],
+        leadUnitId: `unit-${i % UNITS}`,
+        unitScope: [`unit-${i % UNITS}`, 'county'],
+        registeredAt: new Date(Date.parse('2026-01-05T00:00:00.000Z') + i * 60_000).toISOString(),
+        due: new Date('2026-03-01T00:00:00.000Z'),
+      })) as never[],
+    );
     const notifications = new NotificationRepository(database);
     const start = Date.parse('2026-01-05T00:00:00.000Z');
     for (let n = 0; n < PER_USER; n++) {
@@ -99,5 +121,22 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
     expect(plan.pushedDown).toBe(true);
     expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
     expect((await new NotificationRepository(database).findById('deadline:3:user-7'))?.userId).toBe('user-7');
+  });
+
+  it("the ledger of a unit's items from one source is filtered in PostgreSQL through the unitScope index", async () => {
+    const read = new ReportReadModel(database);
+    const before = sentFilters.length;
+    let rows = 0;
+    for await (const item of read.stream({ scopeUnitId: 'unit-3', source: 'self_inspection', now: new Date('2026-02-01T00:00:00.000Z') })) {
+      expect(item.unitScope).toContain('unit-3');
+      rows++;
+    }
+    expect(rows).toBe(ITEMS / UNITS);
+    const sent = sentFilters.slice(before).find((command) => command.collection === 'rectifications');
+    expect(sent).toBeDefined();
+
+    const plan = await until('an index scan on unitScope', () => explainFind('rectifications', sent!.filter, { registeredAt: 1, _id: 1 }), ({ nodes }) => indexScansOn(nodes, 'unitScope').length > 0);
+    expect(plan.pushedDown).toBe(true);
+    expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
   });
 });

@@ -52,17 +52,30 @@ export class ReportReadModel {
   }
 }
 
+/**
+ * The conditions as top-level keys, and only a second condition on a key already taken inside `$and`: FerretDB on
+ * PostgreSQL pushes top-level equality down to SQL but nothing inside `$and` (docs/queries.md), so a ledger of one
+ * unit and one source read every item of the county.
+ */
 function toQuery(filter: ReportFilter): Record<string, unknown> {
+  const conditions: Record<string, unknown>[] = [];
+  if (filter.scopeUnitId !== undefined) conditions.push({ unitScope: filter.scopeUnitId });
+  if (filter.unitId !== undefined) conditions.push({ unitScope: filter.unitId });
+  if (filter.source !== undefined) conditions.push({ source: filter.source });
+  if (filter.status !== undefined) conditions.push({ status: filter.status });
+  if (filter.light !== undefined) conditions.push({ status: trusted({ $in: [...RUNNING_STATUSES] }) }, lightQuery(filter.light, filter.now));
+  if (filter.registeredFrom) conditions.push({ registeredAt: trusted({ $gte: filter.registeredFrom.toISOString() }) });
+  if (filter.registeredBefore) conditions.push({ registeredAt: trusted({ $lt: filter.registeredBefore.toISOString() }) });
+  const query: Record<string, unknown> = {};
   const and: Record<string, unknown>[] = [];
-  if (filter.scopeUnitId !== undefined) and.push({ unitScope: filter.scopeUnitId });
-  if (filter.unitId !== undefined) and.push({ unitScope: filter.unitId });
-  if (filter.source !== undefined) and.push({ source: filter.source });
-  if (filter.status !== undefined) and.push({ status: filter.status });
-  if (filter.light !== undefined) and.push({ status: trusted({ $in: [...RUNNING_STATUSES] }) }, lightQuery(filter.light, filter.now));
-  if (filter.registeredFrom) and.push({ registeredAt: trusted({ $gte: filter.registeredFrom.toISOString() }) });
-  if (filter.registeredBefore) and.push({ registeredAt: trusted({ $lt: filter.registeredBefore.toISOString() }) });
-  if (and.length === 0) return {};
-  return and.length === 1 ? and[0]! : { $and: and };
+  for (const condition of conditions) {
+    for (const [key, value] of Object.entries(condition)) {
+      if (key in query) and.push({ [key]: value });
+      else query[key] = value;
+    }
+  }
+  if (and.length > 0) query.$and = and;
+  return query;
 }
 
 /** The same light rules as the inbox (light() in libs/domain): red overdue, yellow lagging, blue near the deadline. */
