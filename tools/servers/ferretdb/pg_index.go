@@ -44,9 +44,9 @@ func withCustomPlans(rawURL string) (string, error) {
 // Dotted paths are not pushed down (FerretDB's nested pushdown is off), so they get no index here.
 //
 // The indexes are invisible to FerretDB (its metadata lists its own only) and go with the table when the
-// collection is dropped. A new collection is covered within a second; until then it is small.
+// collection is dropped; a collection created again is covered again, as is a new one, within a second (until
+// then it is small).
 func keepContainmentIndexes(ctx context.Context, postgresqlURL string, logger *slog.Logger) {
-	created := map[string]bool{} // index names created by this process
 	ticker := time.NewTicker(time.Second)
 	defer ticker.Stop()
 	var conn *pgx.Conn
@@ -65,7 +65,7 @@ func keepContainmentIndexes(ctx context.Context, postgresqlURL string, logger *s
 			}
 		}
 		if conn != nil {
-			if err := indexCollections(ctx, conn, created); err != nil {
+			if err := indexCollections(ctx, conn); err != nil {
 				logger.Debug("duban-ferretdb: containment index pass", slog.String("error", err.Error()))
 				conn.Close(context.Background())
 				conn = nil
@@ -85,7 +85,7 @@ type indexedField struct {
 }
 
 // indexCollections creates the missing containment indexes of every FerretDB database.
-func indexCollections(ctx context.Context, conn *pgx.Conn, created map[string]bool) error {
+func indexCollections(ctx context.Context, conn *pgx.Conn) error {
 	schemas, err := ferretSchemas(ctx, conn)
 	if err != nil {
 		return err
@@ -95,9 +95,21 @@ func indexCollections(ctx context.Context, conn *pgx.Conn, created map[string]bo
 		if err != nil {
 			return err
 		}
+		rows, err := conn.Query(ctx, `SELECT indexname FROM pg_indexes WHERE schemaname = $1`, schema)
+		if err != nil {
+			return err
+		}
+		names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		existing := map[string]bool{}
+		for _, name := range names {
+			existing[name] = true
+		}
 		for _, f := range fields {
 			name := containmentIndexName(f)
-			if created[name] {
+			if existing[name] {
 				continue
 			}
 			ddl := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON %s USING gin ((_jsonb->%s) jsonb_path_ops)`,
@@ -105,7 +117,6 @@ func indexCollections(ctx context.Context, conn *pgx.Conn, created map[string]bo
 			if _, err := conn.Exec(ctx, ddl); err != nil {
 				return fmt.Errorf("%s: %w", ddl, err)
 			}
-			created[name] = true
 		}
 	}
 	return nil
