@@ -18,8 +18,6 @@ export const versions = {
   schemathesis: '4.32.5', // API fuzzer from PyPI, run against /api/openapi.json
 };
 
-/** apt-get waits for another apt or dpkg run (unattended upgrades, a parallel test run) instead of failing at once. */
-export const APT_WAIT_FOR_LOCK = ['-o', 'DPkg::Lock::Timeout=600'];
 
 export const cacheDir = process.env.DUBAN_CACHE_DIR ?? join(homedir(), '.cache', 'duban');
 
@@ -59,6 +57,29 @@ function timed(label, fn) {
   const started = Date.now();
   fn();
   log(`${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** apt-get waits for another apt or dpkg run (unattended upgrades, a parallel test run) instead of failing at once. */
+export const APT_WAIT_FOR_LOCK = ['-o', 'DPkg::Lock::Timeout=600'];
+
+/**
+ * Installs Debian packages when we may (root with apt-get), updating the package lists once if the first try fails.
+ * `why` names what needs them, for the message when we may not.
+ */
+export function aptInstall(packages, why) {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!root || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) {
+    throw new Error(`${why}: install the Debian/Ubuntu package(s) ${packages.join(' ')} (see README, Prerequisites)`);
+  }
+  log(`installing Debian package(s) ${packages.join(' ')} (first time only)`);
+  timed(`${packages.join(' ')} installed`, () => {
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const apt = (args) => spawnSync('apt-get', [...APT_WAIT_FOR_LOCK, ...args], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (apt(['install', '-y', '-qq', ...packages]).status === 0) return;
+    if (apt(['update', '-qq']).status !== 0 || apt(['install', '-y', '-qq', ...packages]).status !== 0) {
+      throw new Error(`apt-get install ${packages.join(' ')} failed`);
+    }
+  });
 }
 
 export function ensureTemporalCli() {
@@ -141,18 +162,7 @@ function resolveTestServerClasspath(classpathFile) {
 /** libfaketime from Debian (package `faketime`): installed when missing and we may (root with apt-get). */
 function ensureFaketime() {
   if (faketimeLibrary()) return;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!root || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) {
-    throw new Error('libfaketime not found: install the Debian/Ubuntu package "faketime" (see README, Prerequisites)');
-  }
-  log('installing Debian package faketime (first time only)');
-  timed('faketime installed', () => {
-    const install = () => spawnSync('apt-get', [...APT_WAIT_FOR_LOCK, 'install', '-y', '-qq', 'faketime'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (install().status !== 0) {
-      run('apt-get', [...APT_WAIT_FOR_LOCK, 'update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (install().status !== 0) throw new Error('apt-get install faketime failed');
-    }
-  });
+  aptInstall(['faketime'], 'libfaketime not found');
   if (!faketimeLibrary()) throw new Error('faketime installed but libfaketime.so.1 not found');
 }
 
@@ -288,18 +298,7 @@ export async function startFerretDb({ port, dataDir, logFile }) {
 export function ensurePostgres() {
   const found = postgresBinDir();
   if (found) return found;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!root || spawnSync('sh', ['-c', 'command -v apt-get']).status !== 0) {
-    throw new Error('PostgreSQL not found: install the Debian/Ubuntu package "postgresql"');
-  }
-  log('installing Debian package postgresql (first time only)');
-  timed('postgresql installed', () => {
-    const install = () => spawnSync('apt-get', ['install', '-y', '-qq', 'postgresql'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (install().status !== 0) {
-      run('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
-      if (install().status !== 0) throw new Error('apt-get install postgresql failed');
-    }
-  });
+  aptInstall(['postgresql'], 'PostgreSQL not found');
   const installed = postgresBinDir();
   if (!installed) throw new Error('postgresql installed but initdb not found');
   return installed;
