@@ -352,6 +352,15 @@ describe('a gap-free chain under concurrency', () => {
     expect(stored.filter((entry) => entry.action === 'test.concurrent')).toHaveLength(40);
     expect(await new AuditLogRepository(stack.database).verify()).toMatchObject({ ok: true, checked: stored.length, firstProblem: null });
   });
+
+  it('hashes exactly what is stored: text the database cannot hold as sent (a lone surrogate) keeps the chain intact', async () => {
+    const repository = new AuditLogRepository(stack.database);
+    const stored = await repository.append({ action: 'test.surrogate', result: 'refused', username: '\ud800', target: 'x\udfffy', details: { note: '\udc00' } });
+    expect(stored.username).toBe('\ufffd');
+    const readBack = (await auditLog().findOne({ _id: stored._id }))!;
+    expect(readBack).toMatchObject({ username: '\ufffd', target: 'x\ufffdy', details: { note: '\ufffd' }, hash: stored.hash });
+    expect(await repository.verify()).toMatchObject({ ok: true, firstProblem: null });
+  });
 });
 
 describe('tampering', () => {
@@ -360,9 +369,26 @@ describe('tampering', () => {
   it('reports a changed entry at its seq', async () => {
     const target = (await auditLog().findOne({ requestId: 'e2e-office-signs' }))!;
     await auditLog().updateOne({ _id: target._id }, { $set: { result: 'success' } });
-    expect(await verify()).toMatchObject({ ok: false, checked: target._id - 1, firstProblem: { seq: target._id, kind: 'changed' } });
+    expect(await verify()).toMatchObject({ ok: false, problems: [{ seq: target._id, kind: 'changed' }], firstProblem: { seq: target._id, kind: 'changed' } });
     await auditLog().updateOne({ _id: target._id }, { $set: { result: target.result } });
     expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('reports every changed entry, not only the first, so a later tampering is not hidden behind an earlier one', async () => {
+    const first = (await auditLog().findOne({ requestId: 'e2e-office-signs' }))!;
+    const second = (await auditLog().findOne({ requestId: 'e2e-register' }))!;
+    const [earlier, later] = first._id < second._id ? [first, second] : [second, first];
+    await auditLog().updateOne({ _id: earlier._id }, { $set: { status: 599 } });
+    await auditLog().updateOne({ _id: later._id }, { $set: { status: 599 } });
+    const report = await verify();
+    expect(report).toMatchObject({ ok: false, firstProblem: { seq: earlier._id, kind: 'changed' } });
+    expect(report.problems).toEqual([
+      expect.objectContaining({ seq: earlier._id, kind: 'changed' }),
+      expect.objectContaining({ seq: later._id, kind: 'changed' }),
+    ]);
+    await auditLog().updateOne({ _id: earlier._id }, { $set: { status: earlier.status } });
+    await auditLog().updateOne({ _id: later._id }, { $set: { status: later.status } });
+    expect(await verify()).toMatchObject({ ok: true, problems: [] });
   });
 
   it('reports a broken link when an entry is rewritten with a recomputed hash', async () => {

@@ -84,14 +84,20 @@ export interface AuditProblem {
 
 export interface AuditVerification {
   ok: boolean;
-  /** Entries whose hash and link were checked. */
+  /** Entries whose hash and link were checked (the whole range, problems or not). */
   checked: number;
+  /** Every problem found, in seq order (at most MAX_REPORTED_PROBLEMS; `problemsTruncated` says when more were found). */
+  problems: AuditProblem[];
+  problemsTruncated: boolean;
+  /** The first of `problems`, or null: kept for callers that read only the first. */
   firstProblem: AuditProblem | null;
   /** The last entry checked: note its seq and hash elsewhere (e.g. in a signed report) to detect truncation later. */
   head: { seq: number; hash: string } | null;
 }
 
 const BATCH = 500;
+/** A report stays readable when a whole range was rewritten: the first this many problems are listed. */
+export const MAX_REPORTED_PROBLEMS = 1000;
 const MAX_APPEND_ATTEMPTS = 50;
 
 export class AuditLogRepository {
@@ -184,21 +190,34 @@ export class AuditLogRepository {
   }
 
   /**
-   * Walks the chain in seq order from `from` (default 1) to `to` (default the tail), in batches, and reports the
-   * first problem: an entry whose content no longer matches its hash (changed), an entry whose prevHash is not
-   * the previous entry's hash (broken_link), or a missing seq (gap).
+   * Walks the chain in seq order from `from` (default 1) to `to` (default the tail), in batches, and reports every
+   * problem, so that one broken entry cannot hide later ones: an entry whose content no longer matches its hash
+   * (changed), an entry whose prevHash is not the previous entry's hash (broken_link), or missing seqs (gap). After
+   * a problem the walk goes on from the stored entry as it is; the entry after a gap has no predecessor to link to.
    */
   async verify(from = 1, to = Number.MAX_SAFE_INTEGER): Promise<AuditVerification> {
     let checked = 0;
     let expected = Math.max(1, Math.floor(from));
+    /** The hash the next entry must link to; null when its predecessor is missing (already reported as a gap). */
     let previousHash: string | null = GENESIS_HASH;
     let head: AuditVerification['head'] = null;
-    const result = (firstProblem: AuditProblem | null): AuditVerification => ({ ok: firstProblem === null, checked, firstProblem, head });
+    const problems: AuditProblem[] = [];
+    let problemsFound = 0;
+    const report = (problem: AuditProblem) => {
+      problemsFound++;
+      if (problems.length < MAX_REPORTED_PROBLEMS) problems.push(problem);
+    };
+    const gap = (first: number, last: number) =>
+      report({
+        seq: first,
+        kind: 'gap',
+        message: first === last ? `缺少第 ${first} 条审计记录（missing entry ${first}）` : `缺少第 ${first}–${last} 条审计记录（missing entries ${first}–${last}）`,
+      });
 
     if (expected > 1) {
       const before = await this.entries.findById(expected - 1).lean<AuditRecord>().exec();
       previousHash = before ? before.hash : null;
-      if (!before) return result({ seq: expected - 1, kind: 'gap', message: `缺少第 ${expected - 1} 条审计记录（missing entry ${expected - 1}）` });
+      if (!before) gap(expected - 1, expected - 1);
     }
     for (;;) {
       const batch = await this.entries
@@ -209,15 +228,14 @@ export class AuditLogRepository {
         .exec();
       for (const entry of batch) {
         if (entry._id !== expected) {
-          const last = typeof entry._id === 'number' ? entry._id - 1 : expected;
-          return result({ seq: expected, kind: 'gap', message: `缺少第 ${expected}–${last} 条审计记录（missing entries ${expected}–${last}）` });
+          gap(expected, typeof entry._id === 'number' ? entry._id - 1 : expected);
+          previousHash = null;
         }
         const { hash, ...unsigned } = entry;
         if (auditHash(unsigned) !== hash) {
-          return result({ seq: entry._id, kind: 'changed', message: `第 ${entry._id} 条审计记录的内容与其哈希不符，已被修改（entry ${entry._id} was changed）` });
-        }
-        if (entry.prevHash !== previousHash) {
-          return result({
+          report({ seq: entry._id, kind: 'changed', message: `第 ${entry._id} 条审计记录的内容与其哈希不符，已被修改（entry ${entry._id} was changed）` });
+        } else if (previousHash !== null && entry.prevHash !== previousHash) {
+          report({
             seq: entry._id,
             kind: 'broken_link',
             message: `第 ${entry._id} 条审计记录未链接到第 ${entry._id - 1} 条（entry ${entry._id} does not link to entry ${entry._id - 1}）`,
@@ -226,15 +244,13 @@ export class AuditLogRepository {
         checked++;
         previousHash = hash;
         head = { seq: entry._id, hash };
-        expected++;
+        expected = typeof entry._id === 'number' ? entry._id + 1 : expected + 1;
       }
       if (batch.length < BATCH) break;
     }
     // Entries missing at the very end are only visible against a seq this process knows to exist.
-    if (to === Number.MAX_SAFE_INTEGER && this.newestSeen && this.newestSeen._id >= expected) {
-      return result({ seq: expected, kind: 'gap', message: `缺少第 ${expected}–${this.newestSeen._id} 条审计记录（missing entries ${expected}–${this.newestSeen._id}）` });
-    }
-    return result(null);
+    if (to === Number.MAX_SAFE_INTEGER && this.newestSeen && this.newestSeen._id >= expected) gap(expected, this.newestSeen._id);
+    return { ok: problemsFound === 0, checked, problems, problemsTruncated: problemsFound > problems.length, firstProblem: problems[0] ?? null, head };
   }
 }
 
@@ -243,18 +259,39 @@ function timeRange(from?: Date, to?: Date): Record<string, Date> | null {
   return { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
 }
 
-/** Absent values as null and `details` as plain JSON, so that what is stored is exactly what was hashed. */
+/**
+ * Absent values as null, `details` as plain JSON and every string as the database stores it (a lone surrogate
+ * becomes U+FFFD when encoded as UTF-8), so that what is stored is exactly what was hashed.
+ */
 function normalise(input: AuditAppend): Omit<AuditRecord, '_id' | 'at' | 'prevHash' | 'hash'> {
-  const details = input.details && Object.keys(input.details).length > 0 ? (JSON.parse(JSON.stringify(input.details)) as Record<string, unknown>) : null;
+  const details = input.details && Object.keys(input.details).length > 0 ? (storable(JSON.parse(JSON.stringify(input.details))) as Record<string, unknown>) : null;
   return {
-    requestId: input.requestId ?? null,
-    ip: input.ip ?? null,
-    actor: input.actor ? { userId: input.actor.userId, name: input.actor.name, unitId: input.actor.unitId, roles: [...input.actor.roles] } : null,
-    username: input.username ?? null,
-    action: input.action,
-    target: input.target ?? null,
+    requestId: storableText(input.requestId),
+    ip: storableText(input.ip),
+    actor: input.actor
+      ? { userId: storableText(input.actor.userId), name: storableText(input.actor.name), unitId: storableText(input.actor.unitId), roles: input.actor.roles.map((role) => storableText(role)) }
+      : null,
+    username: storableText(input.username),
+    action: storableText(input.action),
+    target: storableText(input.target),
     result: input.result,
     status: input.status ?? null,
     details,
   };
+}
+
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
+function storableText(text: string): string;
+function storableText(text: string | null | undefined): string | null;
+function storableText(text: string | null | undefined): string | null {
+  return text === undefined || text === null ? null : text.replace(LONE_SURROGATES, '\uFFFD');
+}
+
+/** Plain JSON (as JSON.parse gives it) with every string and key as the database stores it. */
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return storableText(value);
+  if (Array.isArray(value)) return value.map(storable);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [storableText(key), storable(item)]));
+  return value;
 }

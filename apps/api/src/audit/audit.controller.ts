@@ -26,7 +26,12 @@ export interface AuditEntryView {
 
 export interface AuditVerifyView {
   ok: boolean;
+  /** Entries checked: the whole chain. */
   checked: number;
+  /** Every changed, unlinked or missing entry in seq order (the first 1,000; `problemsTruncated` when more). */
+  problems: AuditProblem[];
+  problemsTruncated: boolean;
+  /** The first of `problems` (kept for clients that read only it). */
   firstProblem: AuditProblem | null;
   /** The last entry checked; keep its seq and hash outside the system to detect a truncated tail later. */
   head: { seq: number; hash: string } | null;
@@ -61,7 +66,7 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: '校验审计记录哈希链：发现被修改、断链或缺失的记录' })
+  @ApiOperation({ summary: '校验审计记录哈希链：列出每一条被修改、断链或缺失的记录' })
   verify(): Promise<AuditVerifyView> {
     return this.audit.entries.verify();
   }

@@ -1,7 +1,7 @@
 import { AuditLogRepository, openDatabase, type AuditVerification } from '@duban/persistence';
 
 /**
- * `npm run audit:verify` (tools/audit-verify.mjs): walks the audit trail's hash chain and reports the first changed,
+ * `npm run audit:verify` (tools/audit-verify.mjs): walks the audit trail's hash chain and reports every changed,
  * unlinked or missing entry. Exit code 0: intact; 1: a problem; 2: could not check (arguments, connection).
  *
  *   MONGO_URL   the database (default: the embedded FerretDB of `npm start`, mongodb://127.0.0.1:27017/duban)
@@ -38,12 +38,15 @@ function parseArguments(args: readonly string[]): Options {
 function describeVerification(result: AuditVerification): string[] {
   const head = result.head ? `最后校验的记录 第 ${result.head.seq} 条，哈希 ${result.head.hash}（last entry checked: seq ${result.head.seq}, hash ${result.head.hash}）` : '没有审计记录（no entries）';
   if (result.ok) return [`审计记录完整：已校验 ${result.checked} 条（audit trail intact: ${result.checked} entries checked）`, head];
-  const problem = result.firstProblem!;
   const kinds = { changed: '记录被修改（entry changed）', broken_link: '链接断开（broken link）', gap: '记录缺失（gap）' } as const;
   return [
-    `审计记录异常：第 ${problem.seq} 条 — ${kinds[problem.kind]}（audit trail NOT intact at seq ${problem.seq}: ${problem.kind}）`,
-    problem.message,
-    `此前已校验 ${result.checked} 条（${result.checked} entries checked before it）`,
+    ...result.problems.flatMap((problem) => [
+      `审计记录异常：第 ${problem.seq} 条 — ${kinds[problem.kind]}（audit trail NOT intact at seq ${problem.seq}: ${problem.kind}）`,
+      `  ${problem.message}`,
+    ]),
+    ...(result.problemsTruncated ? [`另有更多异常未列出（more problems not listed）`] : []),
+    `共校验 ${result.checked} 条，发现 ${result.problems.length}${result.problemsTruncated ? '+' : ''} 处异常（${result.checked} entries checked）`,
+    head,
   ];
 }
 
