@@ -9,6 +9,7 @@ import { ErrorFilter } from './common/error.filter.js';
 import { securityHeaders } from './common/security-headers.js';
 import { documentErrors } from './common/openapi-errors.js';
 import { createValidationPipe } from './common/validation.js';
+import { BodylessRouteInterceptor, ScreenParamsPipe, screenRequestInput } from './common/screen-input.js';
 import type { ApiDependencies } from './infrastructure/infrastructure.module.js';
 import { serveWeb } from './web/serve-web.js';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor.js';
@@ -37,11 +38,12 @@ export async function createApiApp(deps: ApiDependencies, logger: Logger = creat
   // Prometheus scrape endpoint: plain Express, so it is neither in the OpenAPI document nor behind the auth guard.
   app.use(`/${API_PREFIX}/metrics`, metrics.handler());
   app.useBodyParser('json', { limit: '1mb' });
+  app.use(screenRequestInput()); // right after parsing: malformed bodies and query strings never reach a route
   serveWeb(app, API_PREFIX); // the web workbench at `/` (apps/web/dist), when built
   app.setGlobalPrefix(API_PREFIX);
-  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalPipes(new ScreenParamsPipe(), createValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
-  app.useGlobalInterceptors(new IdempotencyInterceptor(new IdempotencyRepository(app.get<Connection>(DATABASE)), () => deps.clock.now()));
+  app.useGlobalInterceptors(new BodylessRouteInterceptor(), new IdempotencyInterceptor(new IdempotencyRepository(app.get<Connection>(DATABASE)), () => deps.clock.now()));
   app.disable('x-powered-by');
   // A list, not a string: cors then answers Access-Control-Allow-Origin only to that origin (a string is sent to everyone).
   if (deps.settings.webOrigin) app.enableCors({ origin: [deps.settings.webOrigin], exposedHeaders: ['X-Request-Id'] });

@@ -6,6 +6,25 @@ export const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * The years the system serves: what users may date anything in (deadlines, months, periods, campaigns). The
+ * working-day calendar, deadline arithmetic and timers are meant for these; year 0 or 9999 is a typing error.
+ */
+export const SUPPORTED_YEARS = { first: 2000, last: 2100 } as const;
+
+export const isSupportedYear = (year: number): boolean => Number.isInteger(year) && year >= SUPPORTED_YEARS.first && year <= SUPPORTED_YEARS.last;
+
+const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** A calendar date (YYYY-MM-DD) within SUPPORTED_YEARS: the one rule for every date a user sends. */
+export const isSupportedDate = (value: string): boolean => isCalendarDate(value) && isSupportedYear(Number(value.slice(0, 4)));
+
+/** A month (YYYY-MM) within SUPPORTED_YEARS. */
+export function isSupportedMonth(value: string): boolean {
+  const m = MONTH_PATTERN.exec(value);
+  return m !== null && isSupportedYear(Number(m[1]));
+}
+
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(value: string): boolean {
   const m = DATE_PATTERN.exec(value);

@@ -1,4 +1,4 @@
-import { shanghaiDate, startOfShanghaiDay } from '../time.js';
+import { isSupportedYear, shanghaiDate, startOfShanghaiDay } from '../time.js';
 
 /** An evaluation period: a year (2026), a quarter (2026-Q3) or a month (2026-07), in Shanghai time. */
 export interface Period {
@@ -15,6 +15,7 @@ export function parsePeriod(label: string): Period | null {
   const m = PERIOD_PATTERN.exec(label);
   if (!m) return null;
   const year = Number(m[1]);
+  if (!isSupportedYear(year)) return null;
   const [firstMonth, months] = m[2] ? [(Number(m[2]) - 1) * 3 + 1, 3] : m[3] ? [Number(m[3]), 1] : [1, 12];
   const start = monthStart(year, firstMonth);
   const end = monthStart(year + Math.floor((firstMonth - 1 + months) / 12), ((firstMonth - 1 + months) % 12) + 1);

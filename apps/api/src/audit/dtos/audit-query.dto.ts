@@ -1,18 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, Validate } from 'class-validator';
+import { InstantConstraint } from '../../common/dates.js';
 import { AUDIT_RESULTS, type AuditResult } from '@duban/persistence';
 
 /** A period of the trail: ISO-8601 instants (e.g. 2026-05-01T00:00:00+08:00), both ends included. */
 export class AuditPeriodDto {
   @ApiPropertyOptional({ description: '起始时间（ISO 8601，含）', example: '2026-05-01T00:00:00+08:00' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @Validate(InstantConstraint)
   from?: string;
 
   @ApiPropertyOptional({ description: '截止时间（ISO 8601，含）', example: '2026-05-31T23:59:59+08:00' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @Validate(InstantConstraint)
   to?: string;
 }
 

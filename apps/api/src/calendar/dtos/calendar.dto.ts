@@ -1,17 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Length, Max, Min, Validate, ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
-import { isCalendarDate } from '@duban/domain';
-
-@ValidatorConstraint({ name: 'calendarDate' })
-export class IsCalendarDateConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && isCalendarDate(value);
-  }
-  defaultMessage(): string {
-    return '$property 须为 YYYY-MM-DD 格式的日期';
-  }
-}
+import { IsBoolean, IsInt, IsString, Length, Max, Min, Validate } from 'class-validator';
+import { CalendarDateConstraint } from '../../common/dates.js';
 
 /** The longest range GET /api/calendar/days answers, in days. */
 export const MAX_DAYS_PER_QUERY = 400;
@@ -28,12 +18,12 @@ export class OverridesQueryDto {
 export class DaysQueryDto {
   @ApiProperty({ description: '起始日期（含）', example: '2027-01-01' })
   @IsString()
-  @Validate(IsCalendarDateConstraint)
+  @Validate(CalendarDateConstraint)
   from!: string;
 
   @ApiProperty({ description: `截止日期（含），与起始日期相隔不超过 ${MAX_DAYS_PER_QUERY} 天`, example: '2027-01-31' })
   @IsString()
-  @Validate(IsCalendarDateConstraint)
+  @Validate(CalendarDateConstraint)
   to!: string;
 }
 

@@ -20,6 +20,7 @@ import {
   IsObject,
 } from 'class-validator';
 import { CATEGORIES, SOURCES, type Category, type Source } from '@duban/domain';
+import { InstantConstraint } from '../../common/dates.js';
 import { CalendarDateConstraint, UNIT_ID_PATTERN } from '../../rectification/dtos/register-rectification.dto.js';
 import { AttachmentIds } from '../../common/attachment-ids.decorator.js';
 
@@ -121,6 +122,7 @@ export class EvidenceQueryDto {
   @ApiProperty({ description: '拍摄时间（检查人员设备记录的时间，ISO 8601）', example: '2026-12-02T09:30:00+08:00' })
   @IsString()
   @Matches(EVIDENCE_CAPTURED_AT)
+  @Validate(InstantConstraint)
   capturedAt!: string;
 }
 

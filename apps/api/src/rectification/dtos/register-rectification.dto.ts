@@ -12,22 +12,13 @@ import {
   Length,
   Matches,
   Validate,
-  ValidatorConstraint,
-  type ValidatorConstraintInterface,
 } from 'class-validator';
-import { CATEGORIES, SEVERITIES, SOURCES, isCalendarDate, type Category, type Severity, type Source } from '@duban/domain';
+import { CalendarDateConstraint } from '../../common/dates.js';
+import { CATEGORIES, SEVERITIES, SOURCES, type Category, type Severity, type Source } from '@duban/domain';
+
+export { CalendarDateConstraint } from '../../common/dates.js';
 
 export const UNIT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-
-@ValidatorConstraint({ name: 'calendarDate' })
-export class CalendarDateConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && isCalendarDate(value);
-  }
-  defaultMessage(): string {
-    return '$property 须为 YYYY-MM-DD 格式的日期';
-  }
-}
 
 export class RegisterRectificationDto {
   @ApiProperty({ description: '问题标题', example: '部分脱贫户饮水安全保障不到位' })

@@ -7,18 +7,17 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   Min,
   Validate,
   ValidateNested,
 } from 'class-validator';
 import { DUE_RULE_KINDS, UNFINISHED_DISPOSITIONS, UNIT_KINDS, type UnfinishedDisposition, type UnitKind } from '@duban/domain';
+import { CalendarMonthConstraint, InstantConstraint } from '../../common/dates.js';
 import { CalendarDateConstraint } from '../../rectification/dtos/register-rectification.dto.js';
 
 export class MilestoneDto {
@@ -134,7 +133,7 @@ export class TaskListItemDto {
 export class TaskListDraftDto {
   @ApiProperty({ description: '所属月份', example: '2026-12' })
   @IsString()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month 须为 YYYY-MM 格式' })
+  @Validate(CalendarMonthConstraint)
   month!: string;
 
   @ApiPropertyOptional({ description: '清单名称（默认“YYYY年M月重点工作清单”）' })
@@ -176,6 +175,6 @@ export class PublishTaskListDto {
   @IsOptional()
   @IsString()
   @Length(10, 40)
-  @IsISO8601({ strict: true })
+  @Validate(InstantConstraint)
   publishAt?: string;
 }

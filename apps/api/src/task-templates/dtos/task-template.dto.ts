@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, Validate } from 'class-validator';
+import { CalendarMonthConstraint } from '../../common/dates.js';
 import { CADENCES, UNFINISHED_DISPOSITIONS, UNIT_KINDS, type Cadence, type UnfinishedDisposition, type UnitKind } from '@duban/domain';
 
 /** Within-month due rules only: an absolute date would not recur. */
@@ -87,6 +88,6 @@ export class TaskTemplateQueryDto {
   @ApiPropertyOptional({ description: '只列该月（YYYY-MM）应下发的启用模板', example: '2026-12' })
   @IsOptional()
   @IsString()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month 须为 YYYY-MM 格式' })
+  @Validate(CalendarMonthConstraint)
   month?: string;
 }
