@@ -1,66 +1,31 @@
-import ExcelJS from 'exceljs';
-import type { CellValue } from '@duban/domain';
+import { Worker } from 'node:worker_threads';
 import { ApiError } from '../common/api-error.js';
+import type { ParsedSheet, Sheet } from './parse-sheet.js';
 
-/** Most rows one import takes (a county's problem list is hundreds of rows; the file limit is 5 MiB). */
-export const MAX_IMPORT_ROWS = 5000;
+export { MAX_IMPORT_ROWS, type Sheet } from './parse-sheet.js';
 
-export interface Sheet {
-  readonly headers: string[];
-  /** Data rows with their sheet row number (the header is row 1), empty rows left out. */
-  readonly rows: { row: number; cells: Map<string, CellValue> }[];
-}
+/**
+ * The compiled worker script. apps/api/src and apps/api/dist have the same depth, so this one URL serves the
+ * built server and the test suites (which run the sources, after `tsc -b` has built dist/).
+ */
+const SHEET_WORKER = new URL('../../dist/import/sheet-worker.js', import.meta.url);
 
-/** Reads the first worksheet: row 1 holds the headers, each later non-empty row one problem. */
+/** Heap of one parse: enough for the largest workbook WORKBOOK_LIMITS lets through; a parse beyond it is refused. */
+const WORKER_HEAP_MB = 512;
+
+/**
+ * Reads the first worksheet of an uploaded XLSX in a worker thread, so that the parse (seconds for a large file)
+ * never stalls the event loop. A file over the bounds, unreadable, or too big to parse is a 400 naming `file`.
+ */
 export async function readSheet(content: Buffer): Promise<Sheet> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(content as unknown as ArrayBuffer);
-  } catch {
-    throw fileProblem('文件不是有效的 XLSX 工作簿');
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet || sheet.rowCount < 1) throw fileProblem('工作簿中没有工作表或表头');
-  const headerRow = sheet.getRow(1);
-  const headers: string[] = [];
-  headerRow.eachCell({ includeEmpty: true }, (cell, col) => {
-    headers[col] = cellText(cell.value);
+  const parsed = await new Promise<ParsedSheet>((resolve) => {
+    const worker = new Worker(SHEET_WORKER, { workerData: content, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
+    worker.once('message', (result: ParsedSheet) => resolve(result));
+    worker.once('error', () => resolve({ problem: '文件过大或已损坏，无法读取' }));
+    worker.once('exit', () => resolve({ problem: '文件过大或已损坏，无法读取' }));
   });
-  if (headers.filter(Boolean).length === 0) throw fileProblem('第 1 行应为表头');
-  const rows: Sheet['rows'] = [];
-  for (let r = 2; r <= sheet.rowCount; r += 1) {
-    const cells = new Map<string, CellValue>();
-    sheet.getRow(r).eachCell({ includeEmpty: false }, (cell, col) => {
-      const header = headers[col];
-      const value = cellValue(cell.value);
-      if (header && value !== null && value !== '') cells.set(header, value);
-    });
-    if (cells.size === 0) continue;
-    if (rows.length >= MAX_IMPORT_ROWS) throw fileProblem(`一次最多导入 ${MAX_IMPORT_ROWS} 行`);
-    rows.push({ row: r, cells });
-  }
-  return { headers: headers.filter(Boolean), rows };
+  if ('problem' in parsed) throw fileProblem(parsed.problem);
+  return parsed.sheet;
 }
 
 export const fileProblem = (message: string) => ApiError.badInput('file', `file: ${message}`);
-
-function cellValue(value: ExcelJS.CellValue): CellValue {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  if (typeof value === 'number' || typeof value === 'string') return value;
-  if (typeof value === 'boolean') return String(value);
-  return cellText(value);
-}
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((t) => t.text).join('').trim();
-    if ('text' in value && typeof value.text === 'string') return value.text.trim();
-    if ('result' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
-  }
-  return '';
-}
