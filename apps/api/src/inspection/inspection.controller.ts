@@ -8,7 +8,7 @@ import { AttachmentUploadInterceptor, missingFileError, type StagedUpload } from
 import { contentDisposition, toAttachmentView, type AttachmentView } from '../attachment/attachment-view.js';
 import { DOCX_TYPE } from './circular.js';
 import { AttachmentViewDto, UploadAttachmentBody } from '../attachment/dtos/attachment.dto.js';
-import { EvidenceQueryDto, FindingDto, LimitQueryDto, PlanInspectionDto } from './dtos/inspection.dto.js';
+import { EvidenceQueryDto, InspectionFindingDto, LimitQueryDto, PlanInspectionDto } from './dtos/inspection.dto.js';
 import { Inspections, itemIdOfFinding } from './usecases/inspections.service.js';
 
 const Id = (name = 'id') => Param(name, new ParseUUIDPipe({ version: '4' }));
@@ -56,7 +56,7 @@ export class InspectionController {
 
   @Post(':id/findings')
   @ApiOperation({ summary: '记录暗访发现的问题（地点、类别、描述、责任单位、建议整改时限）' })
-  async addFinding(@Id() id: string, @Body() body: FindingDto, @CurrentActor() actor: Actor) {
+  async addFinding(@Id() id: string, @Body() body: InspectionFindingDto, @CurrentActor() actor: Actor) {
     const finding = await this.inspections.addFinding(id, body, actor);
     return { ...finding, itemId: itemIdOfFinding(finding.id) };
   }

@@ -13,7 +13,7 @@ import {
   NoteDto,
   ReasonDto,
   ReopenDto,
-  ReportDto,
+  ProgressReportDto,
   ResumeDto,
   SubmitPlanDto,
 } from './dtos/steps.dto.js';
@@ -90,7 +90,7 @@ export class RectificationController {
   @Post(':id/progress')
   @HttpCode(200)
   @ApiOperation({ summary: '报送整改进展（牵头单位）' })
-  async reportProgress(@ItemId() id: string, @Body() body: ReportDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
+  async reportProgress(@ItemId() id: string, @Body() body: ProgressReportDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
     const evidence = await this.evidence.execute(id, body.attachmentIds);
     return this.step(id, actor, { type: 'reportProgress', summary: body.summary, evidence });
   }
@@ -98,7 +98,7 @@ export class RectificationController {
   @Post(':id/parts')
   @HttpCode(200)
   @ApiOperation({ summary: '报送承担部分的整改情况（配合单位）' })
-  async reportPart(@ItemId() id: string, @Body() body: ReportDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
+  async reportPart(@ItemId() id: string, @Body() body: ProgressReportDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
     const evidence = await this.evidence.execute(id, body.attachmentIds);
     return this.step(id, actor, { type: 'reportPart', summary: body.summary, evidence });
   }
@@ -106,7 +106,7 @@ export class RectificationController {
   @Post(':id/completion')
   @HttpCode(200)
   @ApiOperation({ summary: '报送整改完成情况及佐证材料' })
-  async submitCompletion(@ItemId() id: string, @Body() body: ReportDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
+  async submitCompletion(@ItemId() id: string, @Body() body: ProgressReportDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
     const evidence = await this.evidence.execute(id, body.attachmentIds);
     return this.step(id, actor, { type: 'submitCompletion', summary: body.summary, evidence });
   }

@@ -92,7 +92,7 @@ export class PlanInspectionDto {
   team!: string[];
 }
 
-export class FindingDto {
+export class InspectionFindingDto {
   @ApiProperty({ description: '地点', example: '甲镇一村三组' })
   @IsString()
   @Length(1, 200)

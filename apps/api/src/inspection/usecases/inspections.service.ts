@@ -22,7 +22,7 @@ import { inspectionCircular } from '../circular.js';
 import { API_SETTINGS, CLOCK, DATABASE, TEMPORAL_CLIENT, type ApiSettings, type Clock } from '../../infrastructure/tokens.js';
 import type { StagedUpload } from '../../attachment/attachment-upload.interceptor.js';
 import { toApiError } from '../../rectification/temporal-errors.js';
-import type { FindingDto, PlanInspectionDto } from '../dtos/inspection.dto.js';
+import type { InspectionFindingDto, PlanInspectionDto } from '../dtos/inspection.dto.js';
 
 /** The rectification item a finding becomes: its id is derived from the finding's, so a retried publish reuses it. */
 export const itemIdOfFinding = (findingId: string): string => uuidFromName(`finding:${findingId}`);
@@ -112,7 +112,7 @@ export class Inspections {
     return record;
   }
 
-  async addFinding(id: string, dto: FindingDto, actor: Actor): Promise<Finding> {
+  async addFinding(id: string, dto: InspectionFindingDto, actor: Actor): Promise<Finding> {
     if (!(await this.units.findById(dto.responsibleUnitId))) throw ApiError.badInput('responsibleUnitId', `responsibleUnitId: 未知单位 ${dto.responsibleUnitId}`);
     if (dto.suggestedDueDate < shanghaiDate(this.clock.now())) throw ApiError.badInput('suggestedDueDate', 'suggestedDueDate: 建议整改时限不能早于今天');
     const finding: Finding = {

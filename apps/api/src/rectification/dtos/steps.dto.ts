@@ -25,7 +25,7 @@ export class SubmitPlanDto extends WithEvidence {
   responsiblePerson!: string;
 }
 
-export class ReportDto extends WithEvidence {
+export class ProgressReportDto extends WithEvidence {
   @ApiProperty({ description: '情况说明' })
   @IsString()
   @Length(1, 5000)
