@@ -147,6 +147,10 @@ describe('dates outside the years the system serves', () => {
     expect((await office.get(`/api/task-lists/TL-${month}`)).status).not.toBe(200);
   });
 
+  it.each(['9999-12-31', '1900-10-01'])('refuses a working-day override for %s with a 400 naming date', async (date) => {
+    expectRefusal(await office.request('PUT', `/api/calendar/overrides/${date}`, { working: false, name: '调休' }), 'date');
+  });
+
   it('refuses a campaign dated 1900', async () => {
     const campaign = await office.post('/api/campaigns', {
       name: '专项行动',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endOfShanghaiDay, isCalendarDate, shanghaiDate } from './time.js';
+import { endOfShanghaiDay, isCalendarDate, isSupportedDate, isSupportedMonth, shanghaiDate } from './time.js';
 
 describe('Shanghai time', () => {
   it('ends a day at 24:00 China Standard Time', () => {
@@ -21,5 +21,14 @@ describe('Shanghai time', () => {
       const date = new Date(d).toISOString().slice(0, 10);
       expect(shanghaiDate(endOfShanghaiDay(date))).toBe(date);
     }
+  });
+});
+
+describe('the years the system serves', () => {
+  it('takes dates and months from 2000 to 2100 and nothing outside', () => {
+    expect(['2000-01-01', '2026-02-28', '2100-12-31'].map(isSupportedDate)).toEqual([true, true, true]);
+    expect(['1999-12-31', '2101-01-01', '0000-01-01', '9999-12-31', '2026-02-30'].map(isSupportedDate)).toEqual([false, false, false, false, false]);
+    expect(['2000-01', '2100-12'].map(isSupportedMonth)).toEqual([true, true]);
+    expect(['0000-01', '9999-12', '1900-05', '2026-13'].map(isSupportedMonth)).toEqual([false, false, false, false]);
   });
 });

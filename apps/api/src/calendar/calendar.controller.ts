@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, type PipeTransform } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
-import { calendarDateRange, calendarDaysBetween, isCalendarDate, isoWeekday, WEEKDAY_LABELS, type Actor } from '@duban/domain';
+import { calendarDateRange, calendarDaysBetween, isoWeekday, isSupportedDate, SUPPORTED_YEARS, WEEKDAY_LABELS, type Actor } from '@duban/domain';
 import { CalendarOverrideRepository, type CalendarOverrideRecord } from '@duban/persistence';
 import { DAY_SOURCE_LABELS, loadCalendar, PACKAGE_YEARS, type ClassifiedDay, type DaySource } from '@duban/activities';
 import { ApiError } from '../common/api-error.js';
@@ -30,8 +30,8 @@ export interface DayView {
 
 const calendarDatePipe: PipeTransform<unknown, string> = {
   transform(value) {
-    if (typeof value === 'string' && isCalendarDate(value)) return value;
-    throw ApiError.badInput('date', 'date 须为 YYYY-MM-DD 格式的日期');
+    if (typeof value === 'string' && isSupportedDate(value)) return value;
+    throw ApiError.badInput('date', `date 须为 ${SUPPORTED_YEARS.first}–${SUPPORTED_YEARS.last} 年间的日期（YYYY-MM-DD）`);
   },
 };
 const DateParam = () => Param('date', calendarDatePipe);
