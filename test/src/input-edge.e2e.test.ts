@@ -85,6 +85,10 @@ describe('text that cannot be stored as sent', () => {
     expect(created.status).toBe(201);
   });
 
+  it('refuses control characters in a path parameter, naming it', async () => {
+    expectRefusal(await office.post('/api/notifications/a%00b/read'), 'id');
+  });
+
   it('refuses control characters in a query string, naming the parameter', async () => {
     expectRefusal(await auditor.get('/api/audit?action=%00'), 'action');
   });
