@@ -60,7 +60,7 @@ export async function startDistWorker(options: { temporalAddress: string; mongoU
   return { pid: child.pid!, stop: stopper(child), ...metricsUrl };
 }
 
-/** The API from apps/api/dist in its own process with the org file loaded; resolves once /api/health answers 200. */
+/** The API from apps/api/dist in its own process with the org file loaded; resolves once /api/health/ready answers 200. */
 export async function startDistApi(options: { temporalAddress: string; mongoUrl: string; port: number; org: unknown; logDir: string }): Promise<RunningProcess & { url: string }> {
   const orgFile = join(options.logDir, 'org.json');
   mkdirSync(options.logDir, { recursive: true });
@@ -71,7 +71,7 @@ export async function startDistApi(options: { temporalAddress: string; mongoUrl:
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`API exited with ${child.exitCode}; see ${options.logDir}/api.log`);
     try {
-      if ((await fetch(`${url}/api/health`)).ok) return { pid: child.pid!, url, stop: stopper(child) };
+      if ((await fetch(`${url}/api/health/ready`)).ok) return { pid: child.pid!, url, stop: stopper(child) };
     } catch {
       // not listening yet
     }

@@ -62,10 +62,10 @@ afterAll(async () => {
 });
 
 describe('health probes', () => {
-  it('answers liveness without looking at dependencies, and readiness and /api/health with both reachable', async () => {
+  it('answers liveness without looking at dependencies, readiness with both reachable, and /api/health with every part up', async () => {
     expect(await stack.api.get('/api/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
     expect(await stack.api.get('/api/health/ready')).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
-    expect(await stack.api.get('/api/health')).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
+    expect(await stack.api.get('/api/health')).toEqual({ status: 200, body: { status: 'ok', api: true, temporal: true, database: true, worker: true } });
   });
 });
 
@@ -125,7 +125,7 @@ describe('readiness while the database is unreachable', () => {
 
       await relay.cut();
       expect(await api.get('/api/health/ready')).toEqual({ status: 503, body: { status: 'degraded', temporal: true, database: false } });
-      expect(await api.get('/api/health')).toEqual({ status: 503, body: { status: 'degraded', temporal: true, database: false } });
+      expect(await api.get('/api/health')).toEqual({ status: 503, body: { status: 'degraded', api: true, temporal: true, database: false, worker: false } });
       expect(await api.get('/api/health/live')).toEqual({ status: 200, body: { status: 'ok' } });
       // The stack's own API, on its own connection, is not affected.
       expect((await stack.api.get('/api/health/ready')).status).toBe(200);

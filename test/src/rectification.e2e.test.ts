@@ -58,9 +58,9 @@ async function uploadPng(as: ApiClient, itemId: string): Promise<{ id: string; s
 }
 
 describe('platform conventions', () => {
-  it('reports Temporal and the database reachable', async () => {
+  it('reports the API, Temporal, the database and the worker up', async () => {
     const response = await stack.api.get('/api/health');
-    expect(response).toEqual({ status: 200, body: { status: 'ok', temporal: true, database: true } });
+    expect(response).toEqual({ status: 200, body: { status: 'ok', api: true, temporal: true, database: true, worker: true } });
   });
 
   it('serves the OpenAPI document with every operation tagged by its context', async () => {

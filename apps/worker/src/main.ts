@@ -10,6 +10,7 @@ import { crashAfterWrites, injectedCrashesFromEnv } from './fault-injection.js';
 import { createWorkerLogger, temporalLogger } from './logger.js';
 import { WorkerMetrics } from './metrics.js';
 import { createDubanWorker } from './worker.js';
+import { runWithHeartbeat } from './heartbeat.js';
 import { ensureMonthlyTaskListSchedule } from './monthly-schedule.js';
 
 async function main(): Promise<void> {
@@ -46,8 +47,8 @@ async function main(): Promise<void> {
   const metrics = temporalExporterPort ? await new WorkerMetrics(database, `http://127.0.0.1:${temporalExporterPort}/metrics`).listen(metricsPort, workerConfig.metricsHost) : undefined;
   logger.info({ temporalAddress: config.temporalAddress, metricsPort: metrics?.port }, 'worker polling');
   // Worker.run installs SIGINT/SIGTERM handlers: polling stops, activities in flight get the grace time
-  // (worker.ts) to finish, workflow tasks complete; then it resolves.
-  await worker.run();
+  // (worker.ts) to finish, workflow tasks complete; then it resolves. Meanwhile its heartbeat feeds /api/health.
+  await runWithHeartbeat(worker, database);
   logger.info('worker stopped');
   metrics?.server.close();
   await temporal.close();

@@ -6,3 +6,4 @@ export * from './inspection.js';
 export * from './task-list.js';
 export * from './monthly-list.js';
 export * from './campaign.js';
+export * from './worker-heartbeat.js';

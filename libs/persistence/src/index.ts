@@ -19,3 +19,4 @@ export * from './task-lists.js';
 export * from './assignments.js';
 export * from './task-templates.js';
 export * from './campaigns.js';
+export * from './worker-heartbeats.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FaultSystem } from './support/fault-system.js';
+import { FaultSystem, eventually } from './support/fault-system.js';
 import { activityCrashes, databaseOutage, listPublishCrash, temporalCrash, workerCrash, workerMetrics } from './support/scenarios.js';
 
 // The short fault suite inside `npm test`: every scenario of `npm run faults` (test/src/faults/full/) at small
@@ -19,10 +19,16 @@ it(`leaves no duplicate side effect after ${CRASHES} activity crashes mid-write;
   await workerMetrics(system, { minActivityFailures: CRASHES });
 });
 
-it('stops the worker gracefully on SIGTERM', async () => {
+it('stops the worker gracefully on SIGTERM; health reports the worker down until one runs again', async () => {
+  expect((await system.api.get('/api/health')).body.worker).toBe(true);
   expect(await system.stopWorkerGracefully()).toBe(0);
   expect(system.workerLog()).toContain('"msg":"worker stopped"');
+  expect(await system.api.get('/api/health')).toEqual({ status: 503, body: { status: 'degraded', api: true, temporal: true, database: true, worker: false } });
+  // Readiness is about this API instance (its own dependencies): it stays in the load balancer.
+  expect((await system.api.get('/api/health/ready')).status).toBe(200);
   await system.startWorker();
+  await eventually('health reports the worker up again', async () => (await system.api.get('/api/health')).status === 200);
+  expect((await system.api.get('/api/health')).body).toEqual({ status: 'ok', api: true, temporal: true, database: true, worker: true });
 });
 
 it('survives kill -9 of the worker mid-work: each item once, no notice or notification twice', async () => {

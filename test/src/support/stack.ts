@@ -9,7 +9,7 @@ import { createApiApp, loadOrg, resolveJwtSecret, systemClock, type Clock, type 
 import { parseWebhookAllowList } from '@duban/config';
 import { openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
-import { createDubanWorker } from '@duban/worker';
+import { createDubanWorker, runWithHeartbeat } from '@duban/worker';
 import '../setup/provided.js';
 import { quietTemporalLogs } from '../setup/quiet-temporal.js';
 
@@ -52,7 +52,7 @@ export async function startStack(
     workflowBundle: { code: readFileSync(inject('workflowBundlePath'), 'utf8') },
     webhookAllowList,
   });
-  const workerRun = worker.run();
+  const workerRun = runWithHeartbeat(worker, database);
 
   const temporal = await connectTemporalClient({ address: temporalAddress, namespace: 'default' });
   const app = await createApiApp({

@@ -3,32 +3,46 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Client } from '@temporalio/client';
 import type { Response } from 'express';
 import type { Connection } from 'mongoose';
-import { pingDatabase } from '@duban/persistence';
+import { workerIsUp } from '@duban/contracts';
+import { WorkerHeartbeatRepository, pingDatabase } from '@duban/persistence';
 import { Public } from '../common/actor.decorator.js';
-import { DATABASE, TEMPORAL_CLIENT } from '../infrastructure/tokens.js';
+import { API_SETTINGS, DATABASE, TEMPORAL_CLIENT, type ApiSettings } from '../infrastructure/tokens.js';
 
-interface HealthReport {
+interface ReadinessReport {
   status: 'ok' | 'degraded';
   temporal: boolean;
   database: boolean;
 }
 
+interface SystemReport extends ReadinessReport {
+  api: true;
+  worker: boolean;
+}
+
+const CHECK_DEADLINE_MS = 2_000;
+
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
+  private readonly heartbeats: WorkerHeartbeatRepository;
+
   constructor(
     @Inject(DATABASE) private readonly database: Connection,
     @Inject(TEMPORAL_CLIENT) private readonly temporal: Client,
-  ) {}
+    @Inject(API_SETTINGS) private readonly settings: ApiSettings,
+  ) {
+    this.heartbeats = new WorkerHeartbeatRepository(database);
+  }
 
   @Public()
   @Get()
-  @ApiOperation({ summary: '健康检查：Temporal 与数据库是否可达' })
-  async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
+  @ApiOperation({ summary: '系统健康检查：API、Temporal、数据库与工作进程（worker）各自是否正常；全部正常 200，否则 503' })
+  async check(@Res({ passthrough: true }) response: Response): Promise<SystemReport> {
     const [temporal, database] = await Promise.all([this.temporalReachable(), pingDatabase(this.database)]);
-    const ok = temporal && database;
+    const worker = database && (await this.workerPolling());
+    const ok = temporal && database && worker;
     response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'degraded', temporal, database };
+    return { status: ok ? 'ok' : 'degraded', api: true, temporal, database, worker };
   }
 
   @Public()
@@ -41,14 +55,26 @@ export class HealthController {
   @Public()
   @Get('ready')
   @ApiOperation({ summary: '就绪检查：Temporal 与数据库均可达时 200，否则 503（负载均衡据此摘除实例）' })
-  ready(@Res({ passthrough: true }) response: Response): Promise<HealthReport> {
-    return this.check(response);
+  async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+    const [temporal, database] = await Promise.all([this.temporalReachable(), pingDatabase(this.database)]);
+    const ok = temporal && database;
+    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { status: ok ? 'ok' : 'degraded', temporal, database };
   }
 
   private async temporalReachable(): Promise<boolean> {
     try {
-      await this.temporal.connection.withDeadline(Date.now() + 2_000, () => this.temporal.workflowService.getSystemInfo({}));
+      await this.temporal.connection.withDeadline(Date.now() + CHECK_DEADLINE_MS, () => this.temporal.workflowService.getSystemInfo({}));
       return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A worker on this API's task queue has recorded a recent heartbeat (apps/worker/src/heartbeat.ts). */
+  private async workerPolling(): Promise<boolean> {
+    try {
+      return workerIsUp(await this.heartbeats.latest(this.settings.taskQueue, CHECK_DEADLINE_MS), new Date());
     } catch {
       return false;
     }
