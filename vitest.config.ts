@@ -24,7 +24,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'domain', include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'activities/src/**/*.test.ts', 'bench/src/**/*.test.ts'] },
+        test: { name: 'domain', include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'activities/src/**/*.test.ts', 'bench/src/**/*.test.ts', 'tools/**/*.test.mjs'] },
       },
       {
         extends: true,
@@ -51,7 +51,8 @@ export default defineConfig({
           // Fault scenarios: each file starts its own servers and a worker process, and kills them (docs/operations.md).
           name: 'faults',
           // `npm test`: the short suite; `npm run faults` (DUBAN_FAULTS=full): each scenario at full size.
-          include: [process.env.DUBAN_FAULTS === 'full' ? 'test/src/faults/full/*.faults.test.ts' : 'test/src/faults/short.faults.test.ts'],
+          // The supervision test (npm start restarting killed parts) runs in both.
+          include: [process.env.DUBAN_FAULTS === 'full' ? 'test/src/faults/full/*.faults.test.ts' : 'test/src/faults/short.faults.test.ts', 'test/src/faults/supervision.faults.test.ts'],
           globalSetup: ['test/src/setup/workflow-bundle.global.ts'],
           testTimeout: 300_000,
           hookTimeout: 180_000,

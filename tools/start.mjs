@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm start`: the embedded single-machine default. Without TEMPORAL_ADDRESS / MONGO_URL it provisions
 // and starts the Temporal dev server and FerretDB with their data under DATA_DIR; then builds and runs
-// the worker and the API. Ctrl-C stops every child; data survives a restart.
-import { spawn, spawnSync } from 'node:child_process';
+// the worker and the API. Each part is supervised (tools/lib/supervisor.mjs): one that exits is restarted
+// with backoff while the others keep running; Ctrl-C or SIGTERM stops every part; data survives a restart.
+// Each part's output goes to DATA_DIR/logs/<part>.log (rotated); on a terminal the worker's and API's too.
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FERRETDB_SQLITE_CLIENT_OPTIONS, PERSISTENT_SQLITE_PRAGMAS, ensureNodeModules, provisionAll, repoRoot, startFerretDb, startTemporalDev } from './lib/servers.mjs';
@@ -10,9 +12,9 @@ import { buildWeb } from './lib/web.mjs';
 
 const env = { ...process.env };
 const dataDir = resolve(repoRoot, env.DATA_DIR ?? '.data');
+const logDir = join(dataDir, 'logs');
 const port = Number(env.PORT ?? 3000);
-const children = [];
-const servers = [];
+let supervisor;
 let stopping = false;
 
 function say(line) {
@@ -21,13 +23,16 @@ function say(line) {
 
 async function main() {
   ensureNodeModules();
+  // After ensureNodeModules: the supervisor's log rotation is an npm package.
+  const { Supervisor, nodePart } = await import('./lib/supervisor.mjs');
+  supervisor = new Supervisor({ logDir, say });
 
   if (!env.TEMPORAL_ADDRESS || !env.MONGO_URL) provisionAll({ testServer: false });
   if (!env.TEMPORAL_ADDRESS) {
     const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
-    servers.push(
-      await startTemporalDev({ port: temporalPort, uiPort, dbFile: join(dataDir, 'temporal.db'), logFile: join(dataDir, 'logs', 'temporal.log'),
+    await supervisor.start('temporal', (output) =>
+      startTemporalDev({ port: temporalPort, uiPort, dbFile: join(dataDir, 'temporal.db'), logFile: join(logDir, 'temporal.log'), output,
         // WAL with synchronous=normal: ×3.5–4 faster starts in the benchmark; survives a killed process (not a power cut).
         sqlitePragmas: PERSISTENT_SQLITE_PRAGMAS,
       }),
@@ -37,7 +42,7 @@ async function main() {
   }
   if (!env.MONGO_URL) {
     const mongoPort = Number(env.MONGO_PORT ?? 27017);
-    servers.push(await startFerretDb({ port: mongoPort, dataDir: join(dataDir, 'ferretdb'), logFile: join(dataDir, 'logs', 'ferretdb.log') }));
+    await supervisor.start('ferretdb', (output) => startFerretDb({ port: mongoPort, dataDir: join(dataDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), output }));
     env.MONGO_URL = `mongodb://127.0.0.1:${mongoPort}/duban?${FERRETDB_SQLITE_CLIENT_OPTIONS}`;
   }
   if (env.DUBAN_ORG_FILE === undefined) env.DUBAN_ORG_FILE = join(repoRoot, 'tools', 'demo', 'org', 'example-county.yaml');
@@ -51,8 +56,11 @@ async function main() {
   say('building the web app (vite build)');
   buildWeb();
 
-  run('worker', join(repoRoot, 'apps', 'worker', 'dist', 'main.js'));
-  run('api', join(repoRoot, 'apps', 'api', 'dist', 'main.js'));
+  // On a terminal the worker's and API's output shows there too (the API's first start prints the admin password).
+  const echo = process.stdout.isTTY ? process.stdout : undefined;
+  for (const part of ['worker', 'api']) {
+    await supervisor.start(part, (output) => nodePart(join(repoRoot, 'apps', part, 'dist', 'main.js'), { env, output, echo, cwd: repoRoot }));
+  }
   await waitForHealth(`http://127.0.0.1:${port}/api/health`);
 
   say(`Web          http://127.0.0.1:${port}/`);
@@ -60,18 +68,7 @@ async function main() {
   say(`API docs     http://127.0.0.1:${port}/api/docs`);
   if (env.DUBAN_TEMPORAL_UI) say(`Temporal UI  ${env.DUBAN_TEMPORAL_UI}`);
   say('demo data    npm run demo (seed 002 recurring obligations as templates, this month\'s list issued from them)');
-  say(`data in ${existsSync(dataDir) ? dataDir : '(external servers)'} — Ctrl-C stops everything`);
-}
-
-function run(name, script) {
-  const child = spawn(process.execPath, ['--enable-source-maps', script], { cwd: repoRoot, env, stdio: 'inherit' });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      say(`${name} exited (${signal ?? code}); stopping`);
-      stop(1);
-    }
-  });
-  children.push(child);
+  say(`data in ${existsSync(dataDir) ? dataDir : '(external servers)'}, logs in ${logDir} — Ctrl-C stops everything`);
 }
 
 async function waitForHealth(url) {
@@ -91,18 +88,7 @@ async function waitForHealth(url) {
 async function stop(code) {
   if (stopping) return;
   stopping = true;
-  await Promise.all(
-    children.map(
-      (child) =>
-        new Promise((done) => {
-          if (child.exitCode !== null || child.signalCode !== null) return done();
-          child.once('exit', done);
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-        }),
-    ),
-  );
-  for (const server of servers.reverse()) await server.stop();
+  await supervisor?.stop();
   process.exit(code);
 }
 

@@ -225,13 +225,16 @@ export async function waitForPort(port, { timeoutMs = 60_000, child } = {}) {
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
 }
 
-/** Starts a server process, logging to a file; resolves once its port accepts connections. */
-async function startServer({ name, command, args, port, logFile, spawnOptions = {}, stopSignal = 'SIGTERM' }) {
+/**
+ * Starts a server process, logging to a file — or to `output`, a stream that outlives the process (npm start's
+ * rotated logs); resolves once its port accepts connections.
+ */
+async function startServer({ name, command, args, port, logFile, output, spawnOptions = {}, stopSignal = 'SIGTERM' }) {
   mkdirSync(dirname(logFile), { recursive: true });
-  const output = createWriteStream(logFile, { flags: 'a' });
+  const log = output ?? createWriteStream(logFile, { flags: 'a' });
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...spawnOptions });
-  child.stdout.pipe(output);
-  child.stderr.pipe(output);
+  child.stdout.pipe(log, { end: !output });
+  child.stderr.pipe(log, { end: !output });
   try {
     await waitForPort(port, { child });
   } catch (error) {
@@ -264,7 +267,7 @@ export const PERSISTENT_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=norma
  * Temporal dev server. With `dbFile` its state survives restarts (the embedded default);
  * without it the state lives in memory (tests).
  */
-export async function startTemporalDev({ port, uiPort, dbFile, logFile, headless = !uiPort, sqlitePragmas = [] }) {
+export async function startTemporalDev({ port, uiPort, dbFile, logFile, output, headless = !uiPort, sqlitePragmas = [] }) {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
   // e.g. ['journal_mode=wal', 'synchronous=normal'] (npm run bench compares them)
   for (const pragma of sqlitePragmas) args.push('--sqlite-pragma', pragma);
@@ -274,7 +277,7 @@ export async function startTemporalDev({ port, uiPort, dbFile, logFile, headless
   }
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
-  return startServer({ name: 'Temporal dev server', command: ensureTemporalCli(), args, port, logFile });
+  return startServer({ name: 'Temporal dev server', command: ensureTemporalCli(), args, port, logFile, output });
 }
 
 /**
@@ -286,9 +289,9 @@ export async function startTemporalDev({ port, uiPort, dbFile, logFile, headless
  */
 export const FERRETDB_SQLITE_CLIENT_OPTIONS = 'maxPoolSize=4';
 
-export async function startFerretDb({ port, dataDir, logFile }) {
+export async function startFerretDb({ port, dataDir, logFile, output }) {
   const args = ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dataDir, '--log-level', 'warn'];
-  return startServer({ name: 'FerretDB', command: ensureFerretDb(), args, port, logFile });
+  return startServer({ name: 'FerretDB', command: ensureFerretDb(), args, port, logFile, output });
 }
 
 /**
