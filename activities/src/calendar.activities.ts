@@ -1,10 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Connection } from 'mongoose';
 import type { CalendarActivities } from '@duban/contracts';
-import { InvalidWorkingDayQuery, loadCalendar, shiftWorkingDaysWith } from './calendar/index.js';
-
-// The day classifier is shared with the API (GET /api/calendar/days), so it is exported from here too.
-export * from './calendar/index.js';
+import { InvalidWorkingDayQuery, loadCalendar, shiftWorkingDaysWith } from '@duban/calendar';
 
 /** Working-day look-ups on the Asia/Shanghai calendar: admin overrides over the chinese-days package. */
 export function createCalendarActivities(connection: Connection): CalendarActivities {

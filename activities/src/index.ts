@@ -5,4 +5,3 @@ export * from './inspection.activities.js';
 export * from './task-list.activities.js';
 export * from './monthly-list.activities.js';
 export * from './campaign.activities.js';
-export * from './webhook-target.js';

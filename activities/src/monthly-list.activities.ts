@@ -27,7 +27,7 @@ import {
   type UnitKind,
 } from '@duban/domain';
 import { TaskListRepository, TaskTemplateRepository, UnitRepository, taskListId, toTaskTemplate, type TaskListRecord } from '@duban/persistence';
-import { loadCalendar, shiftWorkingDaysWith } from './calendar/index.js';
+import { loadCalendar, shiftWorkingDaysWith } from '@duban/calendar';
 
 export interface MonthlyListActivityDeps {
   readonly connection: Connection;

@@ -16,7 +16,7 @@ import {
 } from '@duban/persistence';
 import { REFERENCE_TTL_MS, rememberedFor } from './reference-cache.js';
 import { postToTarget } from './webhook-post.js';
-import { WebhookTargets, type HostResolver } from './webhook-target.js';
+import { WebhookTargets, type HostResolver } from '@duban/webhooks';
 
 /** How long one POST may take, answer included. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;

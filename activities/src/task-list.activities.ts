@@ -30,7 +30,7 @@ import {
   type UnitKind,
 } from '@duban/domain';
 import { AssignmentReadModel, TaskListRepository, UnitRepository, taskListId, type TaskListRecord } from '@duban/persistence';
-import { loadCalendar, shiftWorkingDaysWith } from './calendar/index.js';
+import { loadCalendar, shiftWorkingDaysWith } from '@duban/calendar';
 import { rememberedUnitScope } from './reference-cache.js';
 
 /** Activities of the assignment workflow. */

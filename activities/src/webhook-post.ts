@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import type { WebhookTarget } from './webhook-target.js';
+import type { WebhookTarget } from '@duban/webhooks';
 
 export interface WebhookAnswer {
   readonly status: number;

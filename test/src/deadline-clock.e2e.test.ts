@@ -3,7 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/activities';
+import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/calendar';
 import { RECTIFICATION_WORKFLOW, registeredUpdate, stateQuery, type NoticeRecordInput, type RectificationWorkflowInput } from '@duban/contracts';
 import type { Actor } from '@duban/domain';
 import './setup/provided.js';

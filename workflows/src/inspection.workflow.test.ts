@@ -2,7 +2,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/activities';
+import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/calendar';
 import {
   INSPECTION_PUBLISH_WORKFLOW,
   RECTIFICATION_WORKFLOW,

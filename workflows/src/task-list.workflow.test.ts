@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
 import { afterEach, describe, expect, it } from 'vitest';
-import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/activities';
+import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/calendar';
 import {
   ASSIGNMENT_WORKFLOW,
   TASK_LIST_WORKFLOW,

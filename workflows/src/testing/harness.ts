@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/activities';
+import { calendarFromOverrides, shiftWorkingDaysWith } from '@duban/calendar';
 import {
   RECTIFICATION_WORKFLOW,
   registeredUpdate,

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import type { Connection } from 'mongoose';
 import { calendarDateRange, calendarDaysBetween, isoWeekday, isSupportedDate, SUPPORTED_YEARS, WEEKDAY_LABELS, type Actor } from '@duban/domain';
 import { CalendarOverrideRepository, type CalendarOverrideRecord } from '@duban/persistence';
-import { DAY_SOURCE_LABELS, loadCalendar, PACKAGE_YEARS, type ClassifiedDay, type DaySource } from '@duban/activities';
+import { DAY_SOURCE_LABELS, loadCalendar, PACKAGE_YEARS, type ClassifiedDay, type DaySource } from '@duban/calendar';
 import { ApiError } from '../common/api-error.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';

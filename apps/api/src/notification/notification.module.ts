@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { WebhookTargets } from '@duban/activities';
+import { WebhookTargets } from '@duban/webhooks';
 import { EMPTY_WEBHOOK_ALLOW_LIST } from '@duban/config';
 import { API_SETTINGS, type ApiSettings } from '../infrastructure/tokens.js';
 import { NotificationController } from './notification.controller.js';

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Par
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
-import { WebhookTargets } from '@duban/activities';
+import { WebhookTargets } from '@duban/webhooks';
 import { mayManageWebhookChannels, type Actor } from '@duban/domain';
 import { UnitRepository, WEBHOOK_KIND_LABELS, WebhookChannelRepository, type WebhookChannelRecord, type WebhookKind } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';

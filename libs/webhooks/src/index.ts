@@ -1,0 +1,2 @@
+export * from './webhook-address-policy.js';
+export * from './webhook-target.js';
