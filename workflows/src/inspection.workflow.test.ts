@@ -12,8 +12,7 @@ import {
   type NoticeRecordInput,
 } from '@duban/contracts';
 import type { Actor, RectificationState, RegisterRectification } from '@duban/domain';
-import '../../test/src/setup/provided.js';
-import { quietTemporalLogs } from '../../test/src/setup/quiet-temporal.js';
+import './testing/provided.js';
 import type { inspectionPublishWorkflow } from './inspection.workflow.js';
 import { recordHistory } from './testing/histories.js';
 import type { rectificationWorkflow } from './rectification.workflow.js';
@@ -41,7 +40,6 @@ const item = (id: string, leadUnitId: string): RegisterRectification => ({
 });
 
 beforeAll(async () => {
-  quietTemporalLogs();
   env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: inject('testServerLauncher') } } });
   worker = await Worker.create({
     connection: env.nativeConnection,

@@ -1,7 +1,7 @@
 import { Worker } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
-import '../../test/src/setup/provided.js';
+import './testing/provided.js';
 import * as workflows from './index.js';
 import { HISTORY_DIR, loadHistory } from './testing/histories.js';
 

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WEBHOOK_DELIVERY_WORKFLOW, webhookDeliveryWorkflowId, type WebhookDeliveryActivities } from '@duban/contracts';
-import '../../test/src/setup/provided.js';
+import './testing/provided.js';
 import { recordHistory } from './testing/histories.js';
 import type { webhookDeliveryWorkflow } from './webhook-delivery.workflow.js';
 

@@ -12,8 +12,7 @@ import {
   type RectificationWorkflowInput,
 } from '@duban/contracts';
 import type { Actor, AssignmentState, RectificationState, RegisterRectification } from '@duban/domain';
-import '../../../test/src/setup/provided.js';
-import { quietTemporalLogs } from '../../../test/src/setup/quiet-temporal.js';
+import './provided.js';
 import type { rectificationWorkflow } from '../rectification.workflow.js';
 
 export const office: Actor = { userId: 'u-office', name: '办公室王主任', unitId: 'office', roles: ['office'] };
@@ -50,7 +49,6 @@ export async function startHarness(options: {
   /** More activities (or replacements), given the client the test uses, e.g. the task-list fan-out. */
   activities?: (client: Client) => Record<string, (...args: never[]) => Promise<unknown>>;
 }): Promise<Harness> {
-  quietTemporalLogs();
   if (options.startAt) process.env.DUBAN_TEST_SERVER_START = options.startAt;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('testServerLauncher') } },
