@@ -71,6 +71,8 @@ describe('timers on working days across the 2024 National Day holiday', () => {
       ['escalate1', '2024-10-23T15:59:59.999Z'], // 3 working days on: 10-21, 10-22, 10-23
       ['escalate2', '2024-11-01T15:59:59.999Z'], // 10 working days on
     ]);
+    // Recorded after the blue-reckoning and assignment-notice patches: replay covers both new paths.
+    await recordHistory(handle, 'rectification-blue-rest-day-assignment-notices');
   });
 
   it('moves every later timer when an extension is approved', async () => {
