@@ -116,6 +116,20 @@ describe('users administered by the sysadmin', () => {
     expect(fieldsOf(badRole)).toEqual(['role']);
   });
 
+  it('searches users by part of their name or username on the server, paged like the full list', async () => {
+    const usernamesOf = (response: ApiResponse) => (response.body.items as { username: string }[]).map((u) => u.username);
+    const byName = await admin.get(`/api/users?q=${encodeURIComponent('水利局')}`);
+    expect(byName.status).toBe(200);
+    expect(usernamesOf(byName)).toEqual(['keeper', 'leaver', 'water']);
+    expect(usernamesOf(await admin.get('/api/users?q=AUDIT'))).toEqual(['auditor']);
+    expect(usernamesOf(await admin.get(`/api/users?q=${encodeURIComponent('水利局')}&limit=2`))).toEqual(['keeper', 'leaver']);
+    // Regular-expression characters are matched literally, not as a pattern.
+    expect(usernamesOf(await admin.get(`/api/users?q=${encodeURIComponent('.*')}`))).toEqual([]);
+    const tooLong = await admin.get(`/api/users?q=${'x'.repeat(51)}`);
+    expect(tooLong.status).toBe(400);
+    expect(fieldsOf(tooLong)).toEqual(['q']);
+  });
+
   it('resets a password: the old one stops working, the new one logs in and must be changed, sessions end', async () => {
     const { id, password } = await createUser('water-3');
     await login('water-3', password); // counted as used: mustChangePassword stays until the user changes it

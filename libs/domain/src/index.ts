@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './actor.js';
+export * from './role-separation.js';
 export * from './webhook-channels.js';
 export * from './org.js';
 export * from './time.js';

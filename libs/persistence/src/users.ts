@@ -23,6 +23,8 @@ export type UserUpsert = Omit<UserRecord, 'sessionsRevokedAt'> & Partial<Pick<Us
 export interface UserListQuery {
   readonly unitId?: string;
   readonly role?: Role;
+  /** Part of the name or the username, matched literally and (for Latin letters) ignoring case. */
+  readonly text?: string;
   readonly limit: number;
   /** The username of the last row of the previous page. */
   readonly afterUsername?: string;
@@ -113,6 +115,10 @@ export class UserRepository {
     const filter: Record<string, unknown> = {};
     if (query.unitId !== undefined) filter.unitId = query.unitId;
     if (query.role !== undefined) filter.roles = query.role;
+    if (query.text !== undefined) {
+      const pattern = () => mongoose.trusted({ $regex: escapeRegExp(query.text!), $options: 'i' });
+      filter.$or = [{ username: pattern() }, { name: pattern() }];
+    }
     if (query.afterUsername !== undefined) filter.username = mongoose.trusted({ $gt: query.afterUsername });
     return this.users.find(filter).sort({ username: 1 }).limit(query.limit).lean<UserRecord[]>().exec();
   }
@@ -135,3 +141,5 @@ export class UserRepository {
     await this.users.updateOne({ _id: userId }, { $set: { sessionsRevokedAt: at } }).exec();
   }
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

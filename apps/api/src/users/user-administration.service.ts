@@ -58,6 +58,7 @@ export class UserAdministration {
     const records = await this.users.list({
       ...(query.unitId ? { unitId: query.unitId } : {}),
       ...(query.role ? { role: query.role } : {}),
+      ...(query.q?.trim() ? { text: query.q.trim() } : {}),
       ...(query.cursor ? { afterUsername: decodeCursor(query.cursor, 1, ([u]) => USERNAME_PATTERN.test(u!))[0]! } : {}),
       limit,
     });

@@ -68,4 +68,10 @@ export class UserListQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
+
+  @ApiPropertyOptional({ description: '按姓名或登录名的一部分查找（不区分大小写）', maxLength: 50 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 50, { message: 'q 须为 1–50 个字符' })
+  q?: string;
 }
