@@ -20,6 +20,8 @@ const TaskListsPage = lazy(() => import('./pages/TaskListsPage').then((m) => ({ 
 const ExportsPage = lazy(() => import('./pages/ExportsPage').then((m) => ({ default: m.ExportsPage })));
 const CampaignsPage = lazy(() => import('./pages/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
+const UnitsPage = lazy(() => import('./pages/admin/UnitsPage').then((m) => ({ default: m.UnitsPage })));
 const AssignmentPage = lazy(() => import('./pages/AssignmentPage').then((m) => ({ default: m.AssignmentPage })));
 
 export function App() {
@@ -32,7 +34,8 @@ export function App() {
     );
   if (user === null) return <LoginPage />;
   if (restrictions.length > 0) return <RestrictionsPage />;
-  const home = hasRole(user, 'inspector') && !hasRole(user, 'office', 'leader', 'unit', 'unit_leader') ? '/inspections' : '/inbox';
+  const business = hasRole(user, 'office', 'leader', 'unit', 'unit_leader');
+  const home = hasRole(user, 'sysadmin') ? '/users' : hasRole(user, 'inspector') && !business ? '/inspections' : '/inbox';
   return (
     <AppLayout>
       <Suspense fallback={<Spin />}>
@@ -52,6 +55,8 @@ export function App() {
           <Route path="/inspections/:id" element={<InspectionDetailPage />} />
           <Route path="/lookbacks" element={<LookBacksPage />} />
           <Route path="/settings" element={<SettingsPage />} />
+          <Route path="/users" element={<UsersPage />} />
+          <Route path="/units" element={<UnitsPage />} />
           <Route path="*" element={<Navigate to={home} replace />} />
         </Routes>
       </Suspense>

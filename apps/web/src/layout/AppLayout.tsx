@@ -20,6 +20,7 @@ function menuFor(user: User): MenuItem[] {
   if (officeOrLeader) items.push({ key: '/escalations', label: '升级督办' });
   if (business) items.push({ key: '/dashboard', label: '统计看板' }, { key: '/exports', label: '台账导出' });
   if (inspector) items.push({ key: '/inspections', label: '暗访督导' }, { key: '/lookbacks', label: '回头看' });
+  if (hasRole(user, 'sysadmin')) items.push({ key: '/users', label: '用户管理' }, { key: '/units', label: '单位管理' });
   const settings = settingsLabel(user);
   if (settings) items.push({ key: '/settings', label: settings });
   return items;
