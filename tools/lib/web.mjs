@@ -17,7 +17,7 @@ function sourceHash() {
     if (statSync(path).isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
     else if (!path.endsWith('.test.ts')) hash.update(path.slice(repoRoot.length)).update(readFileSync(path));
   };
-  for (const path of ['apps/web/src', 'apps/web/index.html', 'apps/web/vite.config.ts', 'apps/web/package.json', 'libs/domain/src', 'package-lock.json']) {
+  for (const path of ['apps/web/src', 'apps/web/index.html', 'apps/web/vite.config.ts', 'apps/web/build', 'apps/web/package.json', 'libs/domain/src', 'package-lock.json']) {
     walk(join(repoRoot, path));
   }
   return hash.digest('hex').slice(0, 16);
