@@ -1,12 +1,19 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Put, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Post, Put, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@duban/domain';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { AllowRestricted, CurrentActor, CurrentSession, Public, Roles } from '../common/actor.decorator.js';
-import { AuthService, type LoginResult, type TokenPair } from './auth.service.js';
+import { AuthService } from './auth.service.js';
 import { AuthPolicyDto, ChangePasswordDto, LoginDto, RefreshDto, TotpCodeDto, TotpSetupDto } from './dtos/login.dto.js';
 import { NoStore } from './no-store.js';
 import { originOf } from './request-origin.js';
+import { clearRefreshCookie, deliverTokens, refreshTokenOf, SESSION_COOKIE_HEADER } from './refresh-cookie.js';
+
+const SESSION_COOKIE_DOC = {
+  name: SESSION_COOKIE_HEADER,
+  required: false,
+  description: '浏览器传 1：刷新令牌写入 HttpOnly Cookie（仅 /api/auth，SameSite=Strict），不在响应中返回',
+};
 
 @ApiTags('auth')
 @Controller('auth')
@@ -18,17 +25,24 @@ export class AuthController {
   @NoStore()
   @HttpCode(200)
   @ApiOperation({ summary: '登录：返回访问令牌（15 分钟）与刷新令牌；连续失败 5 次锁定 15 分钟' })
-  login(@Body() body: LoginDto, @Req() request: Request): Promise<LoginResult> {
-    return this.auth.login(body, originOf(request));
+  @ApiHeader(SESSION_COOKIE_DOC)
+  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return deliverTokens(request, response, await this.auth.login(body, originOf(request)));
   }
 
   @Public()
   @Post('refresh')
   @NoStore()
   @HttpCode(200)
-  @ApiOperation({ summary: '用刷新令牌换取新的访问令牌（刷新令牌同时轮换，旧令牌作废）' })
-  refresh(@Body() body: RefreshDto, @Req() request: Request): Promise<TokenPair> {
-    return this.auth.refresh(body.refreshToken, originOf(request));
+  @ApiOperation({ summary: '用刷新令牌换取新的访问令牌（刷新令牌同时轮换，旧令牌作废）；浏览器可不传 refreshToken，改用 Cookie' })
+  @ApiHeader(SESSION_COOKIE_DOC)
+  async refresh(@Body() body: RefreshDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    try {
+      return deliverTokens(request, response, await this.auth.refresh(refreshTokenOf(request, body.refreshToken), originOf(request)));
+    } catch (error) {
+      clearRefreshCookie(request, response);
+      throw error;
+    }
   }
 
   @Post('logout')
@@ -36,8 +50,9 @@ export class AuthController {
   @AllowRestricted()
   @ApiBearerAuth()
   @ApiOperation({ summary: '退出登录：本会话立即失效' })
-  async logout(@CurrentActor() actor: Actor, @CurrentSession() sessionId: string, @Req() request: Request): Promise<void> {
+  async logout(@CurrentActor() actor: Actor, @CurrentSession() sessionId: string, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<void> {
     await this.auth.logout(actor, sessionId, originOf(request));
+    clearRefreshCookie(request, response);
   }
 
   @Get('me')
@@ -54,8 +69,9 @@ export class AuthController {
   @AllowRestricted()
   @ApiBearerAuth()
   @ApiOperation({ summary: '修改密码：其他会话全部失效，返回新的令牌' })
-  changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto, @Req() request: Request): Promise<LoginResult> {
-    return this.auth.changePassword(actor, body.currentPassword, body.newPassword, originOf(request));
+  @ApiHeader(SESSION_COOKIE_DOC)
+  async changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    return deliverTokens(request, response, await this.auth.changePassword(actor, body.currentPassword, body.newPassword, originOf(request)));
   }
 
   @Post('totp/setup')

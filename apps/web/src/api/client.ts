@@ -10,20 +10,25 @@ export class ApiFailure extends Error {
   }
 }
 
-const TOKEN_KEY = 'duban.accessToken';
-const REFRESH_KEY = 'duban.refreshToken';
+/**
+ * The access token lives in this tab's memory only; the refresh token in an HttpOnly cookie the API sets for
+ * /api/auth (apps/api/src/auth/refresh-cookie.ts), out of reach of scripts. Every tab of the browser renews its own
+ * access token from that cookie, so a link opened in a new tab finds the session.
+ */
+let accessToken: string | null = null;
+
+/** Asks the API to keep the refresh token in its cookie rather than in the answer. */
+const SESSION_COOKIE = { 'x-session-cookie': '1' };
 
 export const tokens = {
   get access(): string | null {
-    return sessionStorage.getItem(TOKEN_KEY);
+    return accessToken;
   },
-  save(access: string, refresh: string): void {
-    sessionStorage.setItem(TOKEN_KEY, access);
-    sessionStorage.setItem(REFRESH_KEY, refresh);
+  save(access: string): void {
+    accessToken = access;
   },
   clear(): void {
-    sessionStorage.removeItem(TOKEN_KEY);
-    sessionStorage.removeItem(REFRESH_KEY);
+    accessToken = null;
   },
 };
 
@@ -34,8 +39,8 @@ export function whenSessionEnds(handler: () => void): void {
 }
 
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = {};
-  if (tokens.access) headers.authorization = `Bearer ${tokens.access}`;
+  const headers: Record<string, string> = { ...SESSION_COOKIE };
+  if (accessToken) headers.authorization = `Bearer ${accessToken}`;
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) {
@@ -45,18 +50,26 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   return fetch(`/api${path}`, { method, headers, body: payload });
 }
 
-/** Access tokens live 15 minutes: one refresh with the rotating refresh token, then the call again. */
-async function refreshed(): Promise<boolean> {
-  const refreshToken = sessionStorage.getItem(REFRESH_KEY);
-  if (!refreshToken) return false;
-  const response = await fetch('/api/auth/refresh', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ refreshToken }),
+let refreshing: Promise<boolean> | null = null;
+
+/**
+ * A new access token from the refresh cookie (access tokens live 15 minutes). The refresh token rotates and a reused
+ * one ends the session, so one refresh at a time: one per tab (shared by its callers), one per browser (a Web Lock,
+ * where the browser has them: the next tab's refresh then sends the cookie the last one set).
+ */
+export function refreshed(): Promise<boolean> {
+  if (refreshing) return refreshing;
+  const once = (navigator.locks ? navigator.locks.request('duban-refresh', refreshFromCookie).then((ok) => ok) : refreshFromCookie()).catch(() => false);
+  refreshing = once.finally(() => {
+    refreshing = null;
   });
+  return refreshing;
+}
+
+async function refreshFromCookie(): Promise<boolean> {
+  const response = await fetch('/api/auth/refresh', { method: 'POST', headers: { ...SESSION_COOKIE, 'content-type': 'application/json' }, body: '{}' });
   if (!response.ok) return false;
-  const pair = (await response.json()) as { accessToken: string; refreshToken: string };
-  tokens.save(pair.accessToken, pair.refreshToken);
+  accessToken = ((await response.json()) as { accessToken: string }).accessToken;
   return true;
 }
 
@@ -72,7 +85,7 @@ async function failureOf(response: Response): Promise<ApiFailure> {
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response = await send(method, path, body);
-  if (response.status === 401 && tokens.access && !path.startsWith('/auth/login')) {
+  if (response.status === 401 && accessToken && !path.startsWith('/auth/login')) {
     if (await refreshed()) response = await send(method, path, body);
     else {
       tokens.clear();

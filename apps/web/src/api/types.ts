@@ -16,7 +16,6 @@ export type Restriction = 'password_change' | 'totp_enrollment';
 
 export interface LoginResult {
   accessToken: string;
-  refreshToken: string;
   user: User;
   restrictions: Restriction[];
 }

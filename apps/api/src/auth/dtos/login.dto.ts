@@ -21,10 +21,11 @@ export class LoginDto {
 }
 
 export class RefreshDto {
-  @ApiProperty({ description: '登录时返回的 refreshToken' })
+  @ApiPropertyOptional({ description: '登录时返回的 refreshToken（浏览器以 Cookie 保存时不传）' })
+  @IsOptional()
   @IsString()
   @Length(10, 200)
-  refreshToken!: string;
+  refreshToken?: string;
 }
 
 export class ChangePasswordDto {
