@@ -25,6 +25,7 @@ import { sleep } from './stats.js';
 import { login, type BenchTarget, type ServerPids } from './target.js';
 import { benchTimerLateness, rawTimerLateness } from './timers.js';
 import { startPostgresTemporal } from './postgres.js';
+import { benchWebLoad } from './web.js';
 import { explainFind, indexInboxForPushdown, startFerretDbPostgres, type FerretDbPostgres } from './ferretdb-postgres.js';
 
 const env = process.env;
@@ -43,10 +44,11 @@ const sizes = {
   seedBudgetSeconds: num('BENCH_SEED_BUDGET_S', 300),
   loadSeconds: num('BENCH_LOAD_SECONDS', 30),
   connections: num('BENCH_CONNECTIONS', 50),
+  webVisits: num('BENCH_WEB_VISITS', 3),
 };
 // The worker process reads the same variables; read here too, so a bad value stops the run before it starts.
 const workerConfig = readWorkerConfig(env);
-const sections = new Set((env.BENCH_SECTIONS ?? 'fanout,tasklist,timers,footprint,pragmas,postgres,inbox,export').split(','));
+const sections = new Set((env.BENCH_SECTIONS ?? 'fanout,tasklist,timers,footprint,pragmas,postgres,inbox,export,web').split(','));
 const PRAGMAS = ['journal_mode=wal', 'synchronous=normal'];
 const VILLAGES_PER_TOWN = 10; // 200 villages: a list of n / 200 items, one assignment per item × village
 // BENCH_TEMPORAL_PRAGMAS=wal: the main dev server runs with the pragmas `npm start` uses. The `pragmas` section
@@ -265,6 +267,9 @@ async function main(): Promise<void> {
       const round = (l: number) => Math.round(l * 10) / 10;
       results.inbox = { ...inbox, database: databaseLabel, loadAverage: { start: round(loadAtStart), end: round(loadavg()[0]!) } };
     });
+    await section('web', async () => {
+      results.web = await benchWebLoad(api.url, { username: 'office', password: BENCH_PASSWORD }, sizes.webVisits);
+    });
     await section('export', async () => {
       // The export unit's items come on top of the inbox's (FerretDB v1 scans the collection for the inbox query,
       // so the inbox runs on the smaller collection first).
@@ -282,7 +287,10 @@ async function main(): Promise<void> {
     say(`logs kept in ${logDir}`);
   }
   results.finishedAt = new Date().toISOString();
-  results.machine.loadAverageAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
+  const loadAtEnd = loadavg().map((l) => Math.round(l * 10) / 10);
+  // Merged, the header keeps the earlier run's machine figures; this run's load goes into a note.
+  if (merged) results.notes.push(`merged run's load average (1/5/15 min) at its end: ${loadAtEnd.join(' / ')}`);
+  else results.machine.loadAverageAtEnd = loadAtEnd;
   writeResults(results);
   say(`results in ${resultsDir}latest.{json,md}`);
   process.stdout.write(`\n${renderMarkdown(results)}\n`);

@@ -61,3 +61,27 @@ describe('the seeding rows of the benchmark table', () => {
     expect(markdown).toContain('| Seeding the read model for the export (insertMany, indexes in place) | 100,000 items in 75 s (1333/s) |');
   });
 });
+
+describe('the web rows of the benchmark table', () => {
+  const load = (ms: number, bytes: number) => ({ ms, bytes, requests: 10, encodings: ['br'] });
+  const withWeb = (loginMs: number): BenchResults => ({
+    ...run(undefined),
+    web: {
+      link: { downloadKbit: 1600, uploadKbit: 750, rttMs: 150 },
+      visits: 3,
+      compressed: { login: load(loginMs, 240_000), workbench: load(1500, 120_000) },
+      uncompressed: { login: load(5400, 790_000), workbench: load(2600, 370_000) },
+    },
+  });
+  const webRows = (markdown: string) => markdown.split('\n').filter((line) => line.startsWith('| Web first load'));
+
+  it('puts each page beside its uncompressed load and judges the compressed one against 3 s', () => {
+    const [login, workbench] = webRows(renderMarkdown(withWeb(2700)));
+    expect(login).toContain('login page');
+    expect(login).toContain('2.70 s, 234 KiB');
+    expect(login).toContain('uncompressed: 5.40 s, 771 KiB');
+    expect(login).toContain('≤ 3 s ✅');
+    expect(workbench).toContain('workbench after login');
+    expect(webRows(renderMarkdown(withWeb(3100)))[0]).toContain('≤ 3 s ❌');
+  });
+});

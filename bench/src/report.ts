@@ -5,6 +5,7 @@ import type { InboxResult, LoadFigures } from './inbox.js';
 import type { SeedResult } from './seed.js';
 import { ratio } from './stats.js';
 import type { TimerLatenessResult } from './timers.js';
+import type { PageLoad, WebLoadResult } from './web.js';
 
 /** Everything one `npm run bench` measured; sections left out (or that failed) are absent and noted. */
 export interface BenchResults {
@@ -23,6 +24,7 @@ export interface BenchResults {
   exportSeed?: SeedResult;
   inbox?: InboxResult;
   export?: ExportResult;
+  web?: WebLoadResult;
   notes: string[];
 }
 
@@ -103,6 +105,14 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.export) {
     const e = r.export;
     rows.push([`Ledger export, ${e.expectedRows.toLocaleString('en')} items (${e.rows.toLocaleString('en')} rows, ${(e.bytes / 1024 / 1024).toFixed(1)} MiB XLSX)`, `${e.seconds} s, API RSS ${e.apiRssStartMiB} → peak ${e.apiRssPeakMiB} MiB`, `driver cursor alone: ${e.driver.seconds} s`, `×${Math.round((e.seconds / e.driver.seconds) * 10) / 10} time`, `API RSS +${Math.round(e.apiRssPeakMiB - e.apiRssStartMiB)} MiB (one size measured)`]);
+  }
+  if (r.web) {
+    const { link, visits, compressed, uncompressed } = r.web;
+    const load = (l: PageLoad) => `${(l.ms / 1000).toFixed(2)} s, ${Math.round(l.bytes / 1024)} KiB in ${l.requests} requests (${l.encodings.join('/')})`;
+    for (const page of ['login', 'workbench'] as const) {
+      const what = page === 'login' ? 'login page, address to form' : 'workbench after login, 登录 to the inbox rows';
+      rows.push([`Web first load on ${link.downloadKbit / 1000} Mbit/s, ${link.rttMs} ms RTT (Chromium, 390×844, median of ${visits}): ${what}`, load(compressed[page]), `uncompressed: ${load(uncompressed[page])}`, `×${ratio(compressed[page].ms, uncompressed[page].ms)} time, ×${ratio(compressed[page].bytes, uncompressed[page].bytes)} bytes`, `≤ 3 s ${goal(compressed[page].ms <= 3000)}`]);
+    }
   }
   for (const [seed, purpose] of [[r.seed, 'inbox'], [r.exportSeed, 'export']] as const) {
     if (seed) rows.push([`Seeding the read model for the ${purpose} (insertMany, indexes in place)`, `${seed.seeded.toLocaleString('en')} items in ${seed.seconds} s (${seed.perSecond}/s)`, '', '', '']);
