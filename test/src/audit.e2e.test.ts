@@ -256,6 +256,18 @@ describe('what the trail records', () => {
     expect((await send('GET', '/api/audit?cursor=abc', { as: 'auditor' })).status).toBe(400);
   });
 
+  it('filters by login name: what that user did and every login attempt typed with the name, known or not', async () => {
+    expect((await send('POST', '/api/auth/login', { body: { username: 'water', password: 'wrong-Passw0rd' }, requestId: 'e2e-water-wrong' })).status).toBe(401);
+    expect((await send('POST', '/api/auth/login', { body: { username: 'no-such-user', password: 'wrong-Passw0rd' }, requestId: 'e2e-unknown' })).status).toBe(401);
+
+    const water = await listAll('&username=water');
+    expect(water.map((e) => e.requestId)).toEqual(expect.arrayContaining(['e2e-water-signs', 'e2e-water-wrong']));
+    for (const entry of water) expect(entry.actor?.userId === userIds.water || entry.username === 'water').toBe(true);
+    const unknown = await listAll('&username=no-such-user');
+    expect(unknown.map((e) => [e.requestId, e.action, e.result])).toEqual([['e2e-unknown', 'auth.login', 'failure']]);
+    expect(await listAll(`&username=water&result=failure`)).toEqual([expect.objectContaining({ requestId: 'e2e-water-wrong' })]);
+  });
+
   it('verifies the chain', async () => {
     const count = await auditLog().countDocuments();
     const verified = await send('GET', '/api/audit/verify', { as: 'auditor' });

@@ -25,6 +25,8 @@ const CampaignsPage = lazy(() => import('./pages/CampaignsPage').then((m) => ({ 
 const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage').then((m) => ({ default: m.UsersPage })));
 const UnitsPage = lazy(() => import('./pages/admin/UnitsPage').then((m) => ({ default: m.UnitsPage })));
+const AuditLogPage = lazy(() => import('./pages/AuditLogPage').then((m) => ({ default: m.AuditLogPage })));
+const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 const AssignmentPage = lazy(() => import('./pages/AssignmentPage').then((m) => ({ default: m.AssignmentPage })));
 
 const loading = (
@@ -48,7 +50,7 @@ export function App() {
       </Suspense>
     );
   const business = hasRole(user, 'office', 'leader', 'unit', 'unit_leader');
-  const home = hasRole(user, 'sysadmin') ? '/users' : hasRole(user, 'inspector') && !business ? '/inspections' : '/inbox';
+  const home = hasRole(user, 'sysadmin') ? '/users' : hasRole(user, 'auditor') ? '/audit' : hasRole(user, 'inspector') && !business ? '/inspections' : '/inbox';
   return (
     <Suspense fallback={loading}>
       <AppLayout>
@@ -71,6 +73,8 @@ export function App() {
             <Route path="/settings" element={<SettingsPage />} />
             <Route path="/users" element={<UsersPage />} />
             <Route path="/units" element={<UnitsPage />} />
+            <Route path="/audit" element={<AuditLogPage />} />
+            <Route path="/account" element={<AccountPage />} />
             <Route path="*" element={<Navigate to={home} replace />} />
           </Routes>
         </Suspense>

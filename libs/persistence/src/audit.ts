@@ -39,6 +39,8 @@ const auditSchema = new Schema<AuditRecord>(
 // `_id` (the seq) serves: the chain's tail (append), the verification walk and keyset paging, newest first.
 // Serves: one user's actions, newest first (GET /api/audit?actorId=).
 auditSchema.index({ 'actor.userId': 1, _id: -1 });
+// Serves: login attempts typed with one name, newest first (GET /api/audit?username=, with the index above).
+auditSchema.index({ username: 1, _id: -1 });
 // Serves: one kind of action, newest first (GET /api/audit?action=).
 auditSchema.index({ action: 1, _id: -1 });
 // Serves: refusals / failures, newest first (GET /api/audit?result=refused).
@@ -67,6 +69,8 @@ export interface AuditQuery {
   from?: Date;
   to?: Date;
   actorId?: string;
+  /** One person: what the user did (their id, when the login name exists) or login attempts typed with that name. */
+  person?: { userId: string | null; username: string };
   action?: string;
   result?: AuditResult;
   /** Entries with a seq below this one (the previous page's last seq). */
@@ -167,6 +171,10 @@ export class AuditLogRepository {
   list(query: AuditQuery): Promise<AuditRecord[]> {
     const filter: Record<string, unknown> = {};
     if (query.actorId !== undefined) filter['actor.userId'] = query.actorId;
+    if (query.person !== undefined) {
+      const { userId, username } = query.person;
+      filter.$or = userId === null ? [{ username }] : [{ 'actor.userId': userId }, { username }];
+    }
     if (query.action !== undefined) filter.action = query.action;
     if (query.result !== undefined) filter.result = query.result;
     const at = timeRange(query.from, query.to);

@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { AuditProblem, AuditRecord, AuditResult } from '@duban/persistence';
+import { UserRepository, type AuditProblem, type AuditRecord, type AuditResult } from '@duban/persistence';
+import type { Connection } from 'mongoose';
 import { Readable } from 'node:stream';
 import { Roles } from '../common/actor.decorator.js';
 import { csvHeader, csvLine } from './audit-csv.js';
+import { DATABASE } from '../infrastructure/tokens.js';
 import { AuditLog } from './audit-log.service.js';
 import { AuditedRead } from './audit.interceptor.js';
 import { AuditPeriodDto, AuditQueryDto } from './dtos/audit-query.dto.js';
@@ -46,16 +48,25 @@ export interface AuditVerifyView {
 @Roles('auditor')
 @Controller('audit')
 export class AuditController {
-  constructor(@Inject(AuditLog) private readonly audit: AuditLog) {}
+  private readonly users: UserRepository;
+
+  constructor(
+    @Inject(AuditLog) private readonly audit: AuditLog,
+    @Inject(DATABASE) database: Connection,
+  ) {
+    this.users = new UserRepository(database);
+  }
 
   @Get()
-  @ApiOperation({ summary: '审计记录查询：按时间、用户、操作、结果筛选，最新在前，按序号分页' })
+  @ApiOperation({ summary: '审计记录查询：按时间、用户（id 或登录名）、操作、结果筛选，最新在前，按序号分页' })
   async list(@Query() query: AuditQueryDto): Promise<{ items: AuditEntryView[]; nextCursor: string | null }> {
     const limit = query.limit ?? 50;
+    const person = query.username === undefined ? undefined : { userId: (await this.users.findByUsername(query.username))?._id ?? null, username: query.username };
     const records = await this.audit.entries.list({
       ...(query.from ? { from: new Date(query.from) } : {}),
       ...(query.to ? { to: new Date(query.to) } : {}),
       ...(query.actorId ? { actorId: query.actorId } : {}),
+      ...(person ? { person } : {}),
       ...(query.action ? { action: query.action } : {}),
       ...(query.result ? { result: query.result } : {}),
       ...(query.cursor ? { before: Number(query.cursor) } : {}),

@@ -1,4 +1,4 @@
-import { Button, Drawer, Grid, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
+import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Typography, type MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { hasRole, useSession } from '../auth/session';
@@ -23,6 +23,7 @@ function menuFor(user: User): MenuItem[] {
   if (hasRole(user, 'sysadmin')) items.push({ key: '/users', label: '用户管理' }, { key: '/units', label: '单位管理' });
   const settings = settingsLabel(user);
   if (settings) items.push({ key: '/settings', label: settings });
+  if (hasRole(user, 'auditor')) items.push({ key: '/audit', label: '审计日志' });
   return items;
 }
 
@@ -77,7 +78,11 @@ export function AppLayout({ children }: { children: ReactNode }) {
           </Space>
           <Space size={narrow ? 0 : 'small'}>
             <NotificationBell />
-            <Typography.Text data-testid="current-user">{user.name}</Typography.Text>
+            <Dropdown trigger={['click']} menu={{ items: [{ key: '/account', label: '账户与安全' }], onClick: ({ key }) => void navigate(key) }}>
+              <Button type="text" data-testid="current-user" aria-label={`${user.name}，账户与安全`} style={{ paddingInline: narrow ? 4 : undefined }}>
+                {user.name}
+              </Button>
+            </Dropdown>
             <Button type="link" onClick={() => void logout()}>
               退出
             </Button>

@@ -25,6 +25,12 @@ export class AuditQueryDto extends AuditPeriodDto {
   @Matches(/^[A-Za-z0-9._:-]+$/)
   actorId?: string;
 
+  @ApiPropertyOptional({ description: '登录名：该用户的操作，以及以此登录名尝试的登录（含不存在的登录名）' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  username?: string;
+
   @ApiPropertyOptional({ description: '操作，如 auth.login 或 POST /api/rectifications/:id/sign（完全匹配）' })
   @IsOptional()
   @IsString()
