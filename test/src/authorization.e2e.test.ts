@@ -373,6 +373,8 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
     { gate: ['office', 'leader'], on: 'escalated1', allow: OFFICE, body: () => ({ action: 'urge', note: '请三日内整改到位' }) },
     { gate: ['office', 'leader'], on: 'escalated2', allow: { office: 'any', leader: 'any' }, body: () => ({ action: 'urge', note: '请三日内整改到位' }) },
   ],
+  // 催办: the office or a leader, on any open item.
+  'POST /api/rectifications/{id}/urge': { gate: ['office', 'leader'], on: 'assigned', allow: { office: 'any', leader: 'any' }, body: () => ({ message: '请加快整改进度' }) },
   'POST /api/rectifications/{id}/attachments': { gate: BUSINESS, on: 'base', allow: { office: 'any', ...forUnits('own', 'co') }, form: pngForm },
   'GET /api/rectifications/{id}/attachments': { gate: BUSINESS, on: 'base', allow: SEES_ITEMS },
   'GET /api/rectifications/{id}/attachments/{attachmentId}': {
@@ -486,6 +488,13 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
     allow: { office: 'any', leader: 'any' },
     params: assignmentId,
     body: () => ({ action: 'urge', note: '请抓紧办理' }),
+    accepts: notFound,
+  },
+  'POST /api/assignments/{id}/urge': {
+    gate: ['office', 'leader'],
+    allow: { office: 'any', leader: 'any' },
+    params: assignmentId,
+    body: () => ({ message: '请抓紧办理' }),
     accepts: notFound,
   },
   'GET /api/assignments/{id}': { gate: BUSINESS, allow: ASSIGNMENT_GATE, params: assignmentId, accepts: notFound },

@@ -277,7 +277,7 @@ describe('escalation of an overdue assignment', () => {
     // Published long ago and never signed: every rung of the ladder is already due.
     await stack.temporal.workflow.start(ASSIGNMENT_WORKFLOW, { taskQueue: stack.taskQueue, workflowId: assignmentWorkflowId(stack.taskQueue, spec.id), args: [{ spec, publishedBy }] });
     const queue = await until('level 2', () => leader.get('/api/assignments/escalations?level=2'), (r) => r.body.items?.length === 1);
-    expect(queue.body.items[0]).toMatchObject({ id: spec.id, light: 'red', escalation: { level: 2, accountability: true, handled: null }, allowedActions: ['handleEscalation'] });
+    expect(queue.body.items[0]).toMatchObject({ id: spec.id, light: 'red', escalation: { level: 2, accountability: true, handled: null }, allowedActions: ['handleEscalation', 'urge'] });
     expect((await townB.get('/api/assignments/escalations?level=2')).status).toBe(403);
     expect((await townB.post(`/api/assignments/${spec.id}/escalation`, { action: 'urge', note: '自己处理' })).status).toBe(403);
     const extended = await leader.post(`/api/assignments/${spec.id}/escalation`, { action: 'extend', note: '给予最后期限', newDueDate: inDays(7) });

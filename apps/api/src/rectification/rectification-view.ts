@@ -16,6 +16,7 @@ import {
   type RectificationAction,
   type RectificationState,
   type TimelineEntry,
+  urgeCount,
 } from '@duban/domain';
 import type { RectificationRecord } from '@duban/persistence';
 
@@ -29,6 +30,8 @@ export interface RectificationView extends Omit<RectificationState, 'timeline' |
   lightLabel: string | null;
   notices: (Notice & { label: string })[];
   timeline: (TimelineEntry & { actionLabel: string })[];
+  /** How many times the office or a leader has urged the unit (催办). */
+  urgeCount: number;
   /** What the viewer may do now; the UI shows only these. */
   allowedActions: RectificationAction[];
 }
@@ -47,6 +50,7 @@ export function toView(state: RectificationState, viewer: Actor, now: Date): Rec
     lightLabel: current ? LIGHT_LABELS[current] : null,
     notices: notices.map((notice) => ({ ...notice, label: NOTICE_LABELS[notice.colour] })),
     timeline: timeline.map((entry) => ({ ...entry, actionLabel: ACTION_LABELS[entry.action] })),
+    urgeCount: urgeCount(timeline),
     allowedActions: allowedActions(state, viewer),
   };
 }

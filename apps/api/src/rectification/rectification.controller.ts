@@ -16,6 +16,7 @@ import {
   ProgressReportDto,
   ResumeDto,
   SubmitPlanDto,
+  UrgeDto,
 } from './dtos/steps.dto.js';
 import { stateOf, toView, type RectificationView } from './rectification-view.js';
 import { ActOnRectification } from './usecases/act-on-rectification.usecase.js';
@@ -186,6 +187,14 @@ export class RectificationController {
   @ApiOperation({ summary: '处理督办升级：催办、约谈或延期' })
   handleEscalation(@ItemId() id: string, @Body() body: HandleEscalationDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
     return this.step(id, actor, { type: 'handleEscalation', action: body.action, note: body.note, ...(body.newDueDate ? { newDueDate: body.newDueDate } : {}) });
+  }
+
+  @Post(':id/urge')
+  @HttpCode(200)
+  @Roles('office', 'leader')
+  @ApiOperation({ summary: '催办：向牵头单位经办人和负责人发出催办（站内及单位推送渠道），记入办理痕迹并计次' })
+  urge(@ItemId() id: string, @Body() body: UrgeDto, @CurrentActor() actor: Actor): Promise<RectificationView> {
+    return this.step(id, actor, { type: 'urge', message: body.message });
   }
 
   private async step(id: string, actor: Actor, command: RectificationCommand): Promise<RectificationView> {

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Actor, AssignmentCommand } from '@duban/domain';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { ApiError } from '../common/api-error.js';
-import { HandleEscalationDto, NoteDto, ReasonDto } from '../rectification/dtos/steps.dto.js';
+import { HandleEscalationDto, NoteDto, ReasonDto, UrgeDto } from '../rectification/dtos/steps.dto.js';
 import { EscalationQueryDto } from '../rectification/escalation.controller.js';
 import { CLOCK, type Clock } from '../infrastructure/tokens.js';
 import { Assignments } from './assignments.usecases.js';
@@ -122,6 +122,14 @@ export class AssignmentController {
   @ApiOperation({ summary: '处理督办升级：催办、约谈或延期' })
   handleEscalation(@AssignmentId() id: string, @Body() body: HandleEscalationDto, @CurrentActor() actor: Actor): Promise<AssignmentView> {
     return this.step(id, actor, { type: 'handleEscalation', action: body.action, note: body.note, ...(body.newDueDate ? { newDueDate: body.newDueDate } : {}) });
+  }
+
+  @Post(':id/urge')
+  @HttpCode(200)
+  @Roles('office', 'leader')
+  @ApiOperation({ summary: '催办：向责任单位经办人和负责人发出催办（站内及单位推送渠道），记入办理痕迹并计次' })
+  urge(@AssignmentId() id: string, @Body() body: UrgeDto, @CurrentActor() actor: Actor): Promise<AssignmentView> {
+    return this.step(id, actor, { type: 'urge', message: body.message });
   }
 
   private async step(id: string, actor: Actor, command: AssignmentCommand): Promise<AssignmentView> {

@@ -1,15 +1,15 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { assignmentActUpdate, assignmentWorkflowId } from '@duban/contracts';
-import { hasRole, type Actor, type AssignmentCommand, type AssignmentState } from '@duban/domain';
+import { FINAL_ASSIGNMENT_STATUSES, decideAssignment, hasRole, type Actor, type AssignmentCommand, type AssignmentState } from '@duban/domain';
 import { AssignmentReadModel, UserRepository, type AssignmentRecord } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { decodeCursor, encodeCursor, isInstant } from '../common/paging.js';
 import { toApiError } from '../rectification/temporal-errors.js';
 import { API_SETTINGS, CLOCK, DATABASE, TEMPORAL_CLIENT, type ApiSettings, type Clock } from '../infrastructure/tokens.js';
 import type { AssignmentQueryDto, PartDto } from './dtos/assignment.dto.js';
-import { canSeeAssignment } from './views.js';
+import { assignmentStateOf, canSeeAssignment } from './views.js';
 
 /** Finding and acting on assignments: each step is an Update of the assignment's workflow. */
 @Injectable()
@@ -59,7 +59,12 @@ export class Assignments {
   }
 
   async act(id: string, command: AssignmentCommand, actor: Actor): Promise<AssignmentState> {
-    await this.findVisible(id, actor);
+    const record = await this.findVisible(id, actor);
+    if (FINAL_ASSIGNMENT_STATUSES.includes(record.status)) {
+      // The process has ended, so there is no workflow to ask: the rules say why the step cannot be taken.
+      const decision = decideAssignment(assignmentStateOf(record), command, actor, this.clock.now().toISOString());
+      throw decision.ok ? new ApiError(HttpStatus.CONFLICT, 'invalid_state', '该任务已办结，不能再操作') : ApiError.fromViolation(decision.violation);
+    }
     try {
       return await this.temporal.workflow.getHandle(assignmentWorkflowId(this.settings.taskQueue, id)).executeUpdate(assignmentActUpdate, { args: [{ actor, command }] });
     } catch (error) {

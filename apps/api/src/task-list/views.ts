@@ -16,6 +16,7 @@ import {
   type AssignmentState,
   type Light,
   type TaskListItem,
+  urgeCount,
 } from '@duban/domain';
 import type { AssignmentRecord, TaskListRecord } from '@duban/persistence';
 
@@ -63,6 +64,8 @@ export interface AssignmentView extends Omit<AssignmentState, 'timeline' | 'noti
   lightLabel: string | null;
   notices: (AssignmentState['notices'][number] & { label: string })[];
   timeline: (AssignmentState['timeline'][number] & { actionLabel: string })[];
+  /** How many times the office or a leader has urged the unit (催办). */
+  urgeCount: number;
   allowedActions: AssignmentAction[];
 }
 
@@ -77,6 +80,7 @@ export function toAssignmentView(state: AssignmentState, viewer: Actor, now: Dat
     lightLabel: current ? LIGHT_LABELS[current] : null,
     notices: notices.map((n) => ({ ...n, label: NOTICE_LABELS[n.colour] })),
     timeline: timeline.map((e) => ({ ...e, actionLabel: ASSIGNMENT_ACTION_LABELS[e.action] })),
+    urgeCount: urgeCount(timeline),
     allowedActions: allowedAssignmentActions(state, viewer),
   };
 }

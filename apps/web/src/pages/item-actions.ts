@@ -1,3 +1,4 @@
+import { URGE_MESSAGE_MAX_LENGTH } from '@duban/domain';
 import type { RectificationAction } from '../api/types';
 
 export type FieldKind = 'text' | 'date' | 'evidence' | 'approve' | 'escalation' | 'item';
@@ -7,6 +8,7 @@ export interface ActionField {
   label: string;
   kind: FieldKind;
   required: boolean;
+  maxLength?: number;
 }
 
 export interface ActionForm {
@@ -15,6 +17,8 @@ export interface ActionForm {
   /** Steps without fields are confirmed, not filled in. */
   fields: ActionField[];
   danger?: boolean;
+  /** Offered beside the expected next step, not as it: a plain button. */
+  secondary?: boolean;
 }
 
 const text = (name: string, label: string, required = true): ActionField => ({ name, label, kind: 'text', required });
@@ -48,4 +52,5 @@ export const ACTION_FORMS: Record<RectificationAction, ActionForm> = {
     path: 'escalation',
     fields: [{ name: 'action', label: '处理方式', kind: 'escalation', required: true }, text('note', '处理意见'), date('newDueDate', '新的整改时限（延期时填写）', false)],
   },
+  urge: { label: '催办', path: 'urge', fields: [{ ...text('message', '催办内容'), maxLength: URGE_MESSAGE_MAX_LENGTH }], secondary: true },
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../actor.js';
+import { urgeCount } from '../supervision/urge.js';
 import { allowedActions, decide, register } from './lifecycle.js';
 import type { RectificationCommand, RectificationState } from './state.js';
 import { STATUSES, type Status } from './vocabulary.js';
@@ -34,6 +35,7 @@ const commands: { [K in RectificationCommand['type']]: Extract<RectificationComm
   merge: { type: 'merge', intoItemId: 'r2' },
   reopen: { type: 'reopen', reason: '回头看发现问题反弹', newDueDate: '2027-01-31' },
   handleEscalation: { type: 'handleEscalation', action: 'urge', note: '请三日内整改到位' },
+  urge: { type: 'urge', message: '请加快整改进度' },
 };
 
 const fresh = register(
@@ -82,6 +84,7 @@ const ACCEPTED = new Map<string, Status>([
   ...open.map((s) => [`${s}/merge/office`, 'merged'] as const),
   ['closed/reopen/office', 'rectifying'],
   ['closed/reopen/inspector', 'rectifying'],
+  ...open.flatMap((s) => ['office', 'leader'].map((who) => [`${s}/urge/${who}`, s] as const)),
 ]);
 
 describe('decide: every status × action × actor', () => {
@@ -213,6 +216,35 @@ describe('rules beyond status and role', () => {
     if (!reopened.ok) throw new Error('refused');
     expect(reopened.value.state).toMatchObject({ status: 'rectifying', closedAt: null, dueAt: '2027-01-31T15:59:59.999Z', escalation: { level: 0, accountability: true } });
     expect(reopened.value.effects).toContainEqual(expect.objectContaining({ kind: 'notice', colour: 'red' }));
+  });
+
+  it('urges the lead unit with the message on the timeline, counted, status and deadline untouched', () => {
+    const urged = decide(inStatus('rectifying'), { type: 'urge', message: '  请本周内报送整改进展  ' }, leader, at);
+    if (!urged.ok) throw new Error('refused');
+    expect(urged.value.state).toMatchObject({ status: 'rectifying', dueAt: fresh.dueAt, version: fresh.version + 1 });
+    expect(urged.value.state.timeline.at(-1)).toMatchObject({ action: 'urge', actor: { userId: 'k', name: '组长' }, note: '请本周内报送整改进展' });
+    expect(urged.value.effects).toEqual([
+      {
+        kind: 'notify',
+        key: `urge:${at}`,
+        unitId: 'water',
+        audience: ['handlers', 'unit_leaders'],
+        level: 'yellow',
+        title: '催办：“饮水安全”',
+        body: '组长催办：请本周内报送整改进展',
+      },
+    ]);
+    expect(urgeCount(urged.value.state.timeline)).toBe(1);
+    expect(urgeCount(fresh.timeline)).toBe(0);
+  });
+
+  it('needs a 催办 message of at most 200 characters', () => {
+    expect(decide(inStatus('signed'), { type: 'urge', message: '   ' }, office, at)).toMatchObject({ ok: false, violation: { code: 'invalid_input', message: '催办内容不能为空' } });
+    expect(decide(inStatus('signed'), { type: 'urge', message: '快'.repeat(201) }, office, at)).toMatchObject({
+      ok: false,
+      violation: { code: 'invalid_input', message: '催办内容不能超过200个字' },
+    });
+    expect(refusedWith(inStatus('signed'), { type: 'urge', message: '快'.repeat(200) }, office)).toBe('accepted');
   });
 
   it('keeps evidence references on the timeline entry of the step', () => {

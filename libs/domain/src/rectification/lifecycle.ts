@@ -13,6 +13,7 @@ import {
   mayHandleEscalation,
   resetEscalation,
 } from '../supervision/escalation.js';
+import { WHO_URGES, mayUrge, urge, urgeMessageProblem } from '../supervision/urge.js';
 import { selectPolicy } from './policy.js';
 import {
   type RectificationAction,
@@ -303,6 +304,13 @@ const RULES: RuleTable<RectificationState, RectificationCommand, Status> = {
       return { changes: { status: state.status, ...changes }, note, effects };
     },
   },
+  urge: {
+    from: OPEN_STATUSES,
+    permitted: mayUrge,
+    whoMay: WHO_URGES,
+    check: (_s, c) => urgeMessageProblem(c.message),
+    apply: (state, c, context) => ({ changes: { status: state.status }, ...urge(state, c, context) }),
+  },
 };
 
 
@@ -383,4 +391,5 @@ const ACTION_VERBS: Record<RectificationAction, string> = {
   merge: '合并',
   reopen: '重新打开',
   handleEscalation: '处理督办升级',
+  urge: '催办',
 };

@@ -1,5 +1,6 @@
 import type { SupervisionPolicy } from '../supervision/policy.js';
 import type { ActorRef, Escalation, EscalationAction, EvidenceRef, Notice, Report } from '../supervision/records.js';
+import type { Urge } from '../supervision/urge.js';
 import type { Category, Severity, Source, Status } from './vocabulary.js';
 
 export type TimelineAction = RectificationAction | 'register' | TimerKind;
@@ -145,7 +146,8 @@ export type RectificationCommand =
   | { readonly type: 'resume'; readonly note?: string; readonly newDueDate?: string }
   | { readonly type: 'merge'; readonly intoItemId: string; readonly note?: string }
   | { readonly type: 'reopen'; readonly reason: string; readonly newDueDate: string }
-  | { readonly type: 'handleEscalation'; readonly action: EscalationAction; readonly note: string; readonly newDueDate?: string };
+  | { readonly type: 'handleEscalation'; readonly action: EscalationAction; readonly note: string; readonly newDueDate?: string }
+  | Urge;
 
 export type RectificationAction = RectificationCommand['type'];
 
@@ -171,6 +173,7 @@ export const ACTION_LABELS: Record<TimelineAction, string> = {
   merge: '合并到其他问题',
   reopen: '重新打开',
   handleEscalation: '处理督办升级',
+  urge: '催办',
   signInReminder: '催签提醒',
   planReminder: '催报方案提醒',
   blueNotice: '发出蓝色督办单',

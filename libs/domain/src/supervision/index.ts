@@ -4,3 +4,4 @@ export * from './effects.js';
 export * from './deadline.js';
 export * from './escalation.js';
 export * from './rule-table.js';
+export * from './urge.js';

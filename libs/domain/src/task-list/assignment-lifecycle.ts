@@ -9,6 +9,7 @@ import {
   mayHandleEscalation,
 } from '../supervision/escalation.js';
 import { actorRef, type Report } from '../supervision/records.js';
+import { WHO_URGES, mayUrge, urge, urgeMessageProblem } from '../supervision/urge.js';
 import { allowedSteps, decideStep, type RuleTable, type StepContext, type StepOutcome } from '../supervision/rule-table.js';
 import { endOfShanghaiDay, isCalendarDate, shanghaiDate } from '../time.js';
 import type { AssignmentAction, AssignmentCommand, AssignmentSpec, AssignmentState, AssignmentTimelineEntry, Part } from './assignment.js';
@@ -184,6 +185,13 @@ const RULES: RuleTable<AssignmentState, AssignmentCommand, AssignmentStatus> = {
       return { changes: { status: state.status, ...changes }, note, effects };
     },
   },
+  urge: {
+    from: RUNNING_ASSIGNMENT_STATUSES,
+    permitted: mayUrge,
+    whoMay: WHO_URGES,
+    check: (_s, c) => urgeMessageProblem(c.message),
+    apply: (state, c, context) => ({ changes: { status: state.status }, ...urge(state, c, context) }),
+  },
   closeMonth: {
     from: RUNNING_ASSIGNMENT_STATUSES,
     permitted: isOffice,
@@ -262,4 +270,5 @@ const ACTION_VERBS: Record<AssignmentAction, string> = {
   signOff: '验收',
   closeMonth: '月末结账',
   handleEscalation: '处理督办升级',
+  urge: '催办',
 };

@@ -1,5 +1,6 @@
 import type { DeadlineSchedule } from '../supervision/deadline.js';
 import type { HandleEscalation } from '../supervision/escalation.js';
+import type { Urge } from '../supervision/urge.js';
 import type { ActorRef, Escalation, EvidenceRef, Notice, Report } from '../supervision/records.js';
 import type { TaskPolicy } from './policy.js';
 import type { Quantity } from './quantity.js';
@@ -55,7 +56,8 @@ export type AssignmentCommand =
   | { readonly type: 'returnSubmission'; readonly reason: string }
   | { readonly type: 'signOff'; readonly note?: string }
   | { readonly type: 'closeMonth' }
-  | HandleEscalation;
+  | HandleEscalation
+  | Urge;
 
 export type AssignmentAction = AssignmentCommand['type'];
 
@@ -110,6 +112,7 @@ export const ASSIGNMENT_ACTION_LABELS: Record<AssignmentTimelineEntry['action'],
   signOff: '验收办结',
   closeMonth: '月末结账',
   handleEscalation: '处理督办升级',
+  urge: '催办',
   signInReminder: '催签提醒',
   blueNotice: '发出蓝色督办单',
   overdue: '超期，发出红色督办单',

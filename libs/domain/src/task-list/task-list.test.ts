@@ -193,6 +193,26 @@ describe('escalation of an assignment', () => {
   });
 });
 
+describe('催办 of an assignment', () => {
+  it('is for the office and leaders while the assignment runs, tells the unit and leaves the status as it was', () => {
+    const leader: Actor = { userId: 'k', name: '分管领导', unitId: 'county', roles: ['leader'] };
+    const published = scheduled(publishAssignment(spec(), office, at('2026-12-01', '09:00')));
+    expect(allowedAssignmentActions(published, office)).toContain('urge');
+    expect(allowedAssignmentActions(published, handler)).not.toContain('urge');
+    expect(decideAssignment(published, { type: 'urge', message: '请尽快签收' }, boss, at('2026-12-02'))).toMatchObject({ ok: false, violation: { code: 'not_permitted' } });
+    const urged = decideAssignment(published, { type: 'urge', message: '请尽快签收' }, leader, at('2026-12-02'));
+    if (!urged.ok) throw new Error('refused');
+    expect(urged.value.state.status).toBe('assigned');
+    expect(urged.value.state.timeline.at(-1)).toMatchObject({ action: 'urge', actor: { name: '分管领导' }, note: '请尽快签收' });
+    expect(urged.value.effects).toMatchObject([{ kind: 'notify', unitId: 'town-a', audience: ['handlers', 'unit_leaders'], body: '分管领导催办：请尽快签收' }]);
+    const done: AssignmentState = { ...published, status: 'done' };
+    expect(decideAssignment(done, { type: 'urge', message: '请尽快签收' }, office, at('2026-12-02'))).toMatchObject({
+      ok: false,
+      violation: { code: 'invalid_state', message: '当前状态为“已办结”，不能催办' },
+    });
+  });
+});
+
 describe('month results', () => {
   it('counts outcomes per unit and ranks by on-time rate', () => {
     const rows = summarizeOutcomes([

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Validate } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, Validate } from 'class-validator';
+import { URGE_MESSAGE_MAX_LENGTH } from '@duban/domain';
 import { AttachmentIds } from '../../common/attachment-ids.decorator.js';
 import { CalendarDateConstraint } from './register-rectification.dto.js';
 
@@ -118,4 +119,12 @@ export class HandleEscalationDto {
   @IsString()
   @Validate(CalendarDateConstraint)
   newDueDate?: string;
+}
+
+export class UrgeDto {
+  @ApiProperty({ description: '催办内容', maxLength: URGE_MESSAGE_MAX_LENGTH, example: '请于本周五前报送整改进展' })
+  @IsString({ message: 'message 催办内容须为文字' })
+  @Matches(/\S/, { message: 'message 催办内容不能为空' })
+  @MaxLength(URGE_MESSAGE_MAX_LENGTH, { message: `message 催办内容不能超过${URGE_MESSAGE_MAX_LENGTH}个字` })
+  message!: string;
 }
