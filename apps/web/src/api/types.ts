@@ -101,6 +101,7 @@ export interface RectificationView {
   deferral: { reason: string; reviewDate: string } | null;
   notices: (NoticeRow & { reason?: string })[];
   timeline: TimelineEntry[];
+  urgeCount: number;
   allowedActions: RectificationAction[];
 }
 

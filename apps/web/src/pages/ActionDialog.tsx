@@ -25,7 +25,9 @@ export function ActionDialog({
   const [error, setError] = useState<string | null>(null);
 
   async function submit() {
-    const values = (await form.validateFields()) as Record<string, unknown>;
+    // A field that fails validation shows its message at the field; nothing is sent.
+    const values = (await form.validateFields().catch(() => null)) as Record<string, unknown> | null;
+    if (!values) return;
     const body: Record<string, unknown> = {};
     for (const field of spec.fields) {
       const value = values[field.name];
@@ -51,9 +53,13 @@ export function ActionDialog({
       {spec.fields.length === 0 && <p>确认{spec.label}「{item.title}」？</p>}
       <Form form={form} layout="vertical" initialValues={{ approve: true, action: 'urge' }}>
         {spec.fields.map((field) => (
-          <Form.Item key={field.name} name={field.name} label={field.label} rules={field.required ? [{ required: true, message: `请填写${field.label}` }] : []}>
+          <Form.Item key={field.name} name={field.name} label={field.label} rules={field.required ? [{ required: true, whitespace: true, message: `请填写${field.label}` }] : []}>
             {field.kind === 'text' ? (
-              <Input.TextArea autoSize={{ minRows: field.name === 'responsiblePerson' ? 1 : 3 }} maxLength={field.name === 'responsiblePerson' ? 100 : 5000} />
+              <Input.TextArea
+                autoSize={{ minRows: field.name === 'responsiblePerson' ? 1 : 3 }}
+                maxLength={field.maxLength ?? (field.name === 'responsiblePerson' ? 100 : 5000)}
+                showCount={field.maxLength !== undefined}
+              />
             ) : field.kind === 'date' ? (
               <DatePicker style={{ width: '100%' }} />
             ) : field.kind === 'evidence' ? (

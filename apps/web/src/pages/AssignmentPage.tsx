@@ -2,7 +2,7 @@ import { Alert, App as AntApp, Button, Card, Col, Descriptions, Form, Input, Inp
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
 import { useParams } from 'react-router-dom';
-import { ASSIGNMENT_STATUS_LABELS, type AssignmentAction, type AssignmentStatus } from '@duban/domain';
+import { ASSIGNMENT_STATUS_LABELS, URGE_MESSAGE_MAX_LENGTH, type AssignmentAction, type AssignmentStatus } from '@duban/domain';
 import { api } from '../api/client';
 import { hasRole, useSession } from '../auth/session';
 import type { NoticeRow } from '../api/types';
@@ -29,14 +29,17 @@ interface AssignmentView extends AssignmentRow {
   quantity: { metric: string; unit: string; target: number; current: number | null } | null;
   notices: (NoticeRow & { reason: string })[];
   timeline: { seq: number; at: string; actionLabel: string; actor: { name: string; unitId: string } | null; fromStatus: AssignmentStatus | null; toStatus: AssignmentStatus; note?: string }[];
+  urgeCount: number;
   allowedActions: AssignmentAction[];
 }
 
 interface StepForm {
   label: string;
   path: string;
-  field?: { name: string; label: string; required: boolean };
+  field?: { name: string; label: string; required: boolean; maxLength?: number };
   danger?: boolean;
+  /** Offered beside the expected next step, not as it: a plain button. */
+  secondary?: boolean;
 }
 
 /** The steps with a one-field form; split (分解到人) has its own dialog (SplitDialog). */
@@ -46,6 +49,7 @@ const STEPS: Partial<Record<AssignmentAction, StepForm>> = {
   countersign: { label: '审签', path: 'countersign', field: { name: 'note', label: '审签意见', required: false } },
   returnSubmission: { label: '退回重新办理', path: 'return', field: { name: 'reason', label: '退回理由', required: true }, danger: true },
   signOff: { label: '验收办结', path: 'sign-off', field: { name: 'note', label: '验收意见', required: false } },
+  urge: { label: '催办', path: 'urge', field: { name: 'message', label: '催办内容', required: true, maxLength: URGE_MESSAGE_MAX_LENGTH }, secondary: true },
 };
 
 /** 重点任务详情：清单、时限、亮灯、子任务、督办单、办理轨迹，以及此刻可办理的操作（由接口给出）。 */
@@ -71,7 +75,9 @@ export function AssignmentPage() {
 
   async function submit() {
     if (!step) return;
-    const values = await form.validateFields();
+    // A field that fails validation shows its message at the field; nothing is sent.
+    const values = await form.validateFields().catch(() => null);
+    if (!values) return;
     const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== ''));
     try {
       setItem(await api.post<AssignmentView>(`${path}/${step.form.path}`, body));
@@ -105,6 +111,9 @@ export function AssignmentPage() {
           <Descriptions.Item label="责任单位">{nameOf(item.leadUnitId)}</Descriptions.Item>
           <Descriptions.Item label="办理时限">{item.dueDate}</Descriptions.Item>
           {item.coUnitIds.length > 0 && <Descriptions.Item label="配合单位">{item.coUnitIds.map(nameOf).join('、')}</Descriptions.Item>}
+          <Descriptions.Item label="催办次数">
+            <span data-testid="urge-count">{item.urgeCount} 次</span>
+          </Descriptions.Item>
         </Descriptions>
         {item.content && <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{item.content}</Typography.Paragraph>}
         {item.quantity && (
@@ -120,7 +129,7 @@ export function AssignmentPage() {
             const spec = STEPS[action];
             if (!spec) return null;
             return (
-              <Button key={action} type={spec.danger ? 'default' : 'primary'} danger={spec.danger ?? false} onClick={() => setStep({ action, form: spec })}>
+              <Button key={action} type={spec.danger || spec.secondary ? 'default' : 'primary'} danger={spec.danger ?? false} onClick={() => setStep({ action, form: spec })}>
                 {spec.label}
               </Button>
             );
@@ -213,8 +222,8 @@ export function AssignmentPage() {
         {step && !step.form.field && step.action !== 'reportValue' && <p>确认{step.form.label}「{item.title}」？</p>}
         <Form form={form} layout="vertical">
           {step?.form.field && (
-            <Form.Item name={step.form.field.name} label={step.form.field.label} rules={step.form.field.required ? [{ required: true, message: `请填写${step.form.field.label}` }] : []}>
-              <Input.TextArea autoSize={{ minRows: 3 }} maxLength={5000} />
+            <Form.Item name={step.form.field.name} label={step.form.field.label} rules={step.form.field.required ? [{ required: true, whitespace: true, message: `请填写${step.form.field.label}` }] : []}>
+              <Input.TextArea autoSize={{ minRows: 3 }} maxLength={step.form.field.maxLength ?? 5000} showCount={step.form.field.maxLength !== undefined} />
             </Form.Item>
           )}
           {step?.action === 'reportValue' && (

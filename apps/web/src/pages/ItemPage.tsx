@@ -61,6 +61,9 @@ export function ItemPage() {
           <Descriptions.Item label="整改时限">{item.dueDate}</Descriptions.Item>
           <Descriptions.Item label="交办时间">{time(item.registeredAt)}</Descriptions.Item>
           {item.verifierUnitId && <Descriptions.Item label="初验单位">{nameOf(item.verifierUnitId)}</Descriptions.Item>}
+          <Descriptions.Item label="催办次数">
+            <span data-testid="urge-count">{item.urgeCount} 次</span>
+          </Descriptions.Item>
         </Descriptions>
         <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginTop: 8 }}>{item.description}</Typography.Paragraph>
         {item.plan && (
@@ -76,7 +79,7 @@ export function ItemPage() {
         <Space wrap data-testid="actions">
           {item.allowedActions.length === 0 && <Typography.Text type="secondary">当前没有需要您办理的操作</Typography.Text>}
           {item.allowedActions.map((action) => (
-            <Button key={action} type={ACTION_FORMS[action].danger ? 'default' : 'primary'} danger={ACTION_FORMS[action].danger ?? false} onClick={() => setActing(action)}>
+            <Button key={action} type={ACTION_FORMS[action].danger || ACTION_FORMS[action].secondary ? 'default' : 'primary'} danger={ACTION_FORMS[action].danger ?? false} onClick={() => setActing(action)}>
               {ACTION_FORMS[action].label}
             </Button>
           ))}
