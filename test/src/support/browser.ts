@@ -58,8 +58,9 @@ export async function pickDate(page: Page, label: string, date: string): Promise
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {
-  // Not while a table or page is still loading (its rows dimmed under the spinner).
-  await page.waitForFunction("!document.querySelector('.ant-spin-spinning')");
+  // Not while a table or page is still loading (its rows dimmed under the spinner). A locator, not a page function:
+  // the pages' CSP refuses script strings evaluated in them ('unsafe-eval'), which made this wait fail at random.
+  await page.locator('.ant-spin-spinning').first().waitFor({ state: 'detached' });
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
