@@ -8,6 +8,14 @@ import { messageOf } from '../components/errors';
 import { ACTION_FORMS } from './item-actions';
 
 /** One step on an item: the fields it asks for, posted to its route; the answer is the item as it is now. */
+/**
+ * A required field's rule. `whitespace` (blank text refused) only on text: with it the validator takes the value for a
+ * string and refuses every date and file list.
+ */
+function requiredRule(field: { kind: string; label: string }) {
+  return field.kind === 'text' ? { required: true, whitespace: true, message: `请填写${field.label}` } : { required: true, message: `请填写${field.label}` };
+}
+
 export function ActionDialog({
   item,
   action,
@@ -53,7 +61,7 @@ export function ActionDialog({
       {spec.fields.length === 0 && <p>确认{spec.label}「{item.title}」？</p>}
       <Form form={form} layout="vertical" initialValues={{ approve: true, action: 'urge' }}>
         {spec.fields.map((field) => (
-          <Form.Item key={field.name} name={field.name} label={field.label} rules={field.required ? [{ required: true, whitespace: true, message: `请填写${field.label}` }] : []}>
+          <Form.Item key={field.name} name={field.name} label={field.label} rules={field.required ? [requiredRule(field)] : []}>
             {field.kind === 'text' ? (
               <Input.TextArea
                 autoSize={{ minRows: field.name === 'responsiblePerson' ? 1 : 3 }}
