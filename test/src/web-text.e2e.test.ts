@@ -11,8 +11,9 @@ import { until } from './support/until.js';
 // "Every page text is Chinese": each role with pages signs in, opens every page its menu offers and the detail
 // pages of an item, a task assignment, a campaign and an inspection, and every tab, drop-down list and step dialog
 // on them; no visible text, placeholder, tooltip or accessible name may hold a Latin-letter word beyond the few
-// below. Unit symbols and the office programs users open the downloads with are the only words allowed.
-const ALLOWED = new Set(['Excel', 'Word', 'KB', 'MB']);
+// below. Unit symbols, the office programs users open the downloads with, and the two formats of the sysadmin's org
+// file are the only words allowed.
+const ALLOWED = new Set(['Excel', 'Word', 'KB', 'MB', 'YAML', 'JSON']);
 /** User data, not the page's own text: an uploaded file keeps the name (and extension) it was given. */
 const USER_DATA = ['现场照片.png'];
 
@@ -115,10 +116,10 @@ const READ_TEXT = `(() => {
 })()`;
 
 /** Each Latin-letter word outside the allow-list, with a little of the text around it. */
-function latinWords(texts: string[]): string[] {
+function latinWords(texts: string[], data: readonly string[] = USER_DATA): string[] {
   const found: string[] = [];
   for (let text of texts) {
-    for (const data of USER_DATA) text = text.split(data).join('');
+    for (const shown of data) text = text.split(shown).join('');
     for (const match of text.matchAll(/[A-Za-z]+/g)) {
       if (ALLOWED.has(match[0])) continue;
       found.push(`“${match[0]}” in “${text.slice(Math.max(0, match.index - 15), match.index + match[0].length + 15).replace(/\s+/g, ' ')}”`);
@@ -156,10 +157,10 @@ async function pageText(page: Page): Promise<string[]> {
 }
 
 /** The page and each of its tabs (and, on an item or assignment, each step's dialog), read and photographed. */
-async function audit(page: Page, name: string, problems: string[]): Promise<void> {
+async function audit(page: Page, name: string, problems: string[], data: readonly string[] = USER_DATA): Promise<void> {
   await settled(page);
   const where = `${name} (${new URL(page.url()).pathname})`;
-  const record = (texts: string[]) => problems.push(...latinWords(texts).map((word) => `${where}: ${word}`));
+  const record = (texts: string[]) => problems.push(...latinWords(texts, data).map((word) => `${where}: ${word}`));
   record(await pageText(page));
   await screenshot(page, `text-${name}`);
   const tabs = page.locator('.ant-tabs-tab');
@@ -184,7 +185,12 @@ async function audit(page: Page, name: string, problems: string[]): Promise<void
 }
 
 /** Signs in, opens every page of the menu and then the given detail pages, collecting what is not Chinese. */
-async function auditRole(username: string, details: string[] = [], extra?: (page: Page, problems: string[]) => Promise<void>): Promise<{ pages: string[]; problems: string[] }> {
+async function auditRole(
+  username: string,
+  details: string[] = [],
+  extra?: (page: Page, problems: string[]) => Promise<void>,
+  data: readonly string[] = USER_DATA,
+): Promise<{ pages: string[]; problems: string[] }> {
   const session = await loginAs(browser, stack.baseUrl, username, PASSWORD);
   sessions.push(session);
   const { page } = session;
@@ -200,7 +206,7 @@ async function auditRole(username: string, details: string[] = [], extra?: (page
   for (const path of [...paths, ...details]) {
     await page.goto(`${stack.baseUrl}${path}`);
     const named = path.replace(detail.item, 'item').replace(detail.assignment, 'assignment').replace(detail.inspection, 'inspection');
-    await audit(page, `${username}${named.replace(/[/:.]+/g, '-')}`, problems);
+    await audit(page, `${username}${named.replace(/[/:.]+/g, '-')}`, problems, data);
   }
   // The notifications drawer of the header (read as it opens: the page behind it is covered).
   await page.getByTestId('notifications').click();
@@ -209,7 +215,7 @@ async function auditRole(username: string, details: string[] = [], extra?: (page
   let left = -1; // slid in: its place on screen no longer moves
   await expect.poll(async () => left === (left = (await drawerTitle.boundingBox())?.x ?? -2)).toBe(true);
   await settled(page);
-  problems.push(...latinWords(await page.evaluate<string[]>(READ_TEXT)).map((word) => `${username} notifications: ${word}`));
+  problems.push(...latinWords(await page.evaluate<string[]>(READ_TEXT), data).map((word) => `${username} notifications: ${word}`));
   await screenshot(page, `text-${username}-notifications`);
   await extra?.(page, problems);
   expect(session.errors).toEqual([]);
@@ -275,13 +281,20 @@ describe('every page text is Chinese', { timeout: 300_000 }, () => {
     expect(problems).toEqual([]);
   });
 
-  it('the system administrator: the working-day calendar, not the push channels (business data, 三员分立)', async () => {
-    const { pages, problems } = await auditRole('sysadmin', [], async (page) => {
-      await page.goto(`${stack.baseUrl}/settings`);
-      await settled(page);
-      expect(await page.getByRole('tab').allInnerTexts()).toEqual(['工作日调整']);
-    });
-    expect(pages).toEqual(['/settings']);
+  it('the system administrator: users, units and the working-day calendar, not the push channels (business data, 三员分立)', async () => {
+    // Login names and unit codes are data an administrator must see, not text of the pages.
+    const codes = [...county.users!.map((user) => user.username), ...county.units.map((unit) => unit.id)].sort((a, b) => b.length - a.length);
+    const { pages, problems } = await auditRole(
+      'sysadmin',
+      [],
+      async (page) => {
+        await page.goto(`${stack.baseUrl}/settings`);
+        await settled(page);
+        expect(await page.getByRole('tab').allInnerTexts()).toEqual(['工作日调整']);
+      },
+      [...USER_DATA, ...codes],
+    );
+    expect(pages).toEqual(['/users', '/units', '/settings']);
     expect(problems).toEqual([]);
   });
 

@@ -68,7 +68,11 @@ export function refreshed(): Promise<boolean> {
 
 async function refreshFromCookie(): Promise<boolean> {
   const response = await fetch('/api/auth/refresh', { method: 'POST', headers: { ...SESSION_COOKIE, 'content-type': 'application/json' }, body: '{}' });
-  if (!response.ok) return false;
+  if (!response.ok) {
+    // Read the refusal to its end: an unread body keeps the request open in the browser (never network-idle).
+    await response.text();
+    return false;
+  }
   accessToken = ((await response.json()) as { accessToken: string }).accessToken;
   return true;
 }
@@ -86,8 +90,10 @@ async function failureOf(response: Response): Promise<ApiFailure> {
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response = await send(method, path, body);
   if (response.status === 401 && accessToken && !path.startsWith('/auth/login')) {
-    if (await refreshed()) response = await send(method, path, body);
-    else {
+    if (await refreshed()) {
+      await response.text(); // the refused answer, read to its end before it is replaced
+      response = await send(method, path, body);
+    } else {
       tokens.clear();
       onSessionEnded();
     }
