@@ -96,7 +96,7 @@ export function OrgImport({ onImported }: { onImported(): void }) {
             <Button>选择文件</Button>
           </Upload>
           <Button onClick={downloadExample}>下载示例文件</Button>
-          <Button type="primary" disabled={!file || result !== null} loading={busy} onClick={() => void submit()}>
+          <Button type="primary" data-testid="org-import-submit" disabled={!file || result !== null} loading={busy} onClick={() => void submit()}>
             导入
           </Button>
         </Space>
