@@ -38,11 +38,9 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: '系统健康检查：API、Temporal、数据库与工作进程（worker）各自是否正常；全部正常 200，否则 503' })
   async check(@Res({ passthrough: true }) response: Response): Promise<SystemReport> {
-    const [temporal, database] = await Promise.all([this.temporalReachable(), pingDatabase(this.database)]);
+    const { temporal, database } = await this.dependencies();
     const worker = database && (await this.workerPolling());
-    const ok = temporal && database && worker;
-    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'degraded', api: true, temporal, database, worker };
+    return answer(response, { api: true, temporal, database, worker });
   }
 
   @Public()
@@ -56,10 +54,12 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: '就绪检查：Temporal 与数据库均可达时 200，否则 503（负载均衡据此摘除实例）' })
   async ready(@Res({ passthrough: true }) response: Response): Promise<ReadinessReport> {
+    return answer(response, await this.dependencies());
+  }
+
+  private async dependencies(): Promise<{ temporal: boolean; database: boolean }> {
     const [temporal, database] = await Promise.all([this.temporalReachable(), pingDatabase(this.database)]);
-    const ok = temporal && database;
-    response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: ok ? 'ok' : 'degraded', temporal, database };
+    return { temporal, database };
   }
 
   private async temporalReachable(): Promise<boolean> {
@@ -79,4 +79,11 @@ export class HealthController {
       return false;
     }
   }
+}
+
+/** 200 with `ok` when every part checked is up, else 503 with `degraded`; the parts as they were found. */
+function answer<Parts extends Record<string, boolean>>(response: Response, parts: Parts): Parts & { status: 'ok' | 'degraded' } {
+  const ok = Object.values(parts).every(Boolean);
+  response.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+  return { status: ok ? 'ok' : 'degraded', ...parts };
 }
