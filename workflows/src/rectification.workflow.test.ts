@@ -90,6 +90,13 @@ describe('rectification workflow', () => {
     const closed = await act(handle, office, { type: 'signOff' });
     expect(closed).toMatchObject({ status: 'closed', returns: 1 });
     expect((await handle.describe()).status.name).toBe('COMPLETED');
+    // The verifier unit was told each time the item came to it for verification (初验).
+    const toVerifier = harness.recorded.notifications.filter((n) => n.subject.id === 'wf-two-level' && n.unitId === 'town-a');
+    expect(toVerifier.map((n) => [n.title, n.audience])).toEqual([
+      ['“饮水安全问题 wf-two-level”已报送整改完成，待初验', ['handlers', 'unit_leaders']],
+      ['“饮水安全问题 wf-two-level”已报送整改完成，待初验', ['handlers', 'unit_leaders']],
+    ]);
+    await recordHistory(handle, 'rectification-verifier-told');
 
     // Reopening starts a new run from the closed state, the way the API does after a failed look-back.
     const reopened = await harness.client.workflow.executeUpdateWithStart(actUpdate, {

@@ -139,6 +139,7 @@ export async function superviseItem<S extends SupervisedState, C>(
   async function carryOut(effect: Effect): Promise<void> {
     const subject = { kind: kind.subject, id: state.id };
     if (effect.kind === 'notify') {
+      if (effect.since !== undefined && !patched(effect.since)) return;
       await notify({ ...effect, key: `${workflowId}:${effect.key}`, subject });
       return;
     }

@@ -68,6 +68,20 @@ const tellOffice = (state: RectificationState, key: string, title: string, body:
   body,
 });
 
+/** Items that report completion after this change tell their verifier unit (初验); older runs replay without it. */
+export const VERIFIER_TOLD_CHANGE = 'rectification-verifier-told';
+
+const tellVerifier = (state: RectificationState, verifierUnitId: string, key: string): Effect => ({
+  kind: 'notify',
+  key,
+  unitId: verifierUnitId,
+  audience: ['handlers', 'unit_leaders'],
+  level: 'info',
+  title: `“${state.title}”已报送整改完成，待初验`,
+  body: '牵头单位已报送整改完成情况，请及时初验：核实整改是否到位，初验通过或退回。',
+  since: VERIFIER_TOLD_CHANGE,
+});
+
 /** A return counts towards yellow; reaching the policy's limit issues a yellow notice. */
 function afterReturn(state: RectificationState, reason: string): Pick<Outcome, 'effects'> & { returns: number } {
   const returns = state.returns + 1;
@@ -169,7 +183,7 @@ const RULES: RuleTable<RectificationState, RectificationCommand, Status> = {
       },
       note: c.summary.trim(),
       effects: state.verifierUnitId
-        ? []
+        ? [tellVerifier(state, state.verifierUnitId, `verify:${context.at}`)]
         : [tellOffice(state, `completion:${context.at}`, `“${state.title}”已报送整改完成`, '请组织验收。')],
     }),
   },

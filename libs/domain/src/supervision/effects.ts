@@ -20,6 +20,11 @@ export type Effect =
       readonly level: 'info' | NoticeColour;
       readonly title: string;
       readonly body: string;
+      /**
+       * The workflow change (patch id) that introduced this notification: runs whose history predates it replay
+       * without it. Absent for notifications every run has always sent.
+       */
+      readonly since?: string;
     };
 
 /** Who receives a notice of each colour: DOMAIN.md — the unit and its leader, and the office for red. */
