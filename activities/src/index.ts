@@ -5,3 +5,4 @@ export * from './inspection.activities.js';
 export * from './task-list.activities.js';
 export * from './monthly-list.activities.js';
 export * from './campaign.activities.js';
+export * from './unit-notifications.js';

@@ -8,6 +8,7 @@ import {
   assignmentWorkflowId,
   type AssignmentActivities,
   type AssignmentWorkflowInput,
+  type NotificationActivities,
   type TaskListActivities,
 } from '@duban/contracts';
 import {
@@ -24,6 +25,8 @@ import {
   quarterOfMonth,
   quarterReviewAtClose,
   summarizeOutcomes,
+  taskListDigest,
+  tasksPerUnit,
   type UnitMonthResult,
   type Actor,
   type AssignmentSpec,
@@ -31,7 +34,9 @@ import {
 } from '@duban/domain';
 import { AssignmentReadModel, TaskListRepository, UnitRepository, taskListId, type TaskListRecord } from '@duban/persistence';
 import { loadCalendar, shiftWorkingDaysWith } from '@duban/calendar';
+import { createNotificationActivities } from './notifications.activities.js';
 import { rememberedUnitScope } from './reference-cache.js';
+import { notificationAbout, tellUnits } from './unit-notifications.js';
 
 /** Activities of the assignment workflow. */
 export function createAssignmentActivities(connection: Connection): AssignmentActivities {
@@ -51,12 +56,15 @@ export interface TaskListActivityDeps {
   /** Starts and updates assignment workflows (fan-out and month-end close). */
   readonly client: Client;
   readonly taskQueue: string;
+  /** How units are told (the worker's notification activity, with its webhook settings); a plain one when absent. */
+  readonly notify?: NotificationActivities['notify'];
 }
 
 const START_CONCURRENCY = 16;
 
 /** Activities of the task-list workflow: freezing a list, fanning out its assignments, closing its month. */
-export function createTaskListActivities({ connection, client, taskQueue }: TaskListActivityDeps): TaskListActivities {
+export function createTaskListActivities({ connection, client, taskQueue, notify }: TaskListActivityDeps): TaskListActivities {
+  const notifier = { notify: notify ?? createNotificationActivities(connection).notify, client, taskQueue };
   const lists = new TaskListRepository(connection);
   const units = new UnitRepository(connection);
   const assignments = new AssignmentReadModel(connection);
@@ -93,6 +101,15 @@ export function createTaskListActivities({ connection, client, taskQueue }: Task
       if (!list?.published) throw new Error(`task list ${listId} is not published`);
       const specs = assignmentSpecs({ id: list._id, title: list.title, month: list.month, items: list.published.items }).slice(offset, offset + limit);
       return startAll(specs, publishedBy);
+    },
+
+    async notifyAssignedUnits({ listId }) {
+      const list = await lists.findById(listId);
+      if (!list?.published) throw new Error(`task list ${listId} is not published`);
+      const specs = assignmentSpecs({ id: list._id, title: list.title, month: list.month, items: list.published.items });
+      const subject = { kind: 'taskList', id: list._id } as const;
+      const digests = tasksPerUnit(specs).map((count) => notificationAbout(taskListDigest({ id: list._id, title: list.title }, count), subject));
+      return tellUnits(notifier, digests);
     },
 
     async closeOpenAssignments({ listId, limit, actor }) {

@@ -54,8 +54,15 @@ const campaign: CampaignDefinition = {
   reports: [{ id: 'quarterly', name: '季度工作报告', target: { kind: 'units', unitIds: ['town-b'] }, dueDates: ['2021-09-30', '2021-12-31'] }],
 };
 
+interface Recorded {
+  readonly phases: { phaseIndex: number; by: string }[];
+  readonly spreads: SpreadRequest[];
+  /** The batches whose units were told, in order. */
+  readonly told: CampaignTaskKind[];
+}
+
 /** The campaign's activities over memory: the same domain functions as the real ones, real assignment workflows. */
-function campaignActivities(client: Client, recorded: { phases: { phaseIndex: number; by: string }[]; spreads: SpreadRequest[] }) {
+function campaignActivities(client: Client, recorded: Recorded) {
   const ofKind = () => TOWNSHIPS;
   return {
     beginCampaign: async () => campaign.phases.map((p) => ({ id: p.id, kind: p.kind, endDate: p.endDate })),
@@ -65,6 +72,10 @@ function campaignActivities(client: Client, recorded: { phases: { phaseIndex: nu
         tasks.kind === 'checks' ? checkTaskSpecs(campaign, ofKind) : spread ? spreadTaskSpecs(campaign, spread.spreadId, spread.text, ofKind(), spread.dueDate) : reportTaskSpecs(campaign, ofKind);
       await startAssignmentWorkflows({ client, taskQueue: QUEUE }, specs.slice(offset, offset + limit), startedBy);
       return specs.length;
+    },
+    notifyCampaignUnits: async ({ tasks }: { tasks: CampaignTaskKind }) => {
+      recorded.told.push(tasks);
+      return TOWNSHIPS.length;
     },
     recordSpread: async (request: SpreadRequest) => {
       recorded.spreads.push(request);
@@ -90,7 +101,7 @@ async function until(done: () => boolean, what: string) {
 
 describe('a special campaign (专项行动)', () => {
   it('runs from definition to the end: phases pass at their dates, 举一反三 reaches every township, items escalate or are deferred, reports are chased', async () => {
-    const recorded = { phases: [] as { phaseIndex: number; by: string }[], spreads: [] as SpreadRequest[] };
+    const recorded: Recorded = { phases: [], spreads: [], told: [] };
     harness = await startHarness({ taskQueue: QUEUE, startAt: '2021-09-18 02:00:00', activities: (client) => campaignActivities(client, recorded) });
     const handle = await harness.client.workflow.start<typeof campaignWorkflow>(CAMPAIGN_WORKFLOW, {
       taskQueue: QUEUE,
@@ -120,6 +131,8 @@ describe('a special campaign (专项行动)', () => {
     });
     expect(spread).toBe(2);
     await until(() => latest().filter((a) => a.itemId === 'spread-1').length === 2, '举一反三 tasks');
+    // Each batch's units were told once its last task had started: reports and checks at start, then the spread.
+    expect(recorded.told).toEqual([{ kind: 'reports' }, { kind: 'checks' }, { kind: 'spread', spreadId: 'spread-1' }]);
     // Town B finds the same problem in its answer: one more item. Town A finds none: it answers, and its answer is accepted.
     const spreadB = await found('cp-spread-b', 'town-b', 'spread-1');
     const answerA = (actor: Actor, command: AssignmentCommand) =>
@@ -189,5 +202,24 @@ describe('a special campaign (专项行动)', () => {
     // 举一反三 reached both townships: town B found the problem (its item), town A answered "not found".
     expect(summary.spreads).toEqual([{ spreadId: 'spread-1', found: ['town-b'], notFound: ['town-a'], unanswered: [] }]);
     expect(final.filter((i) => i.campaign?.checkId === 'spread-1').map((i) => i.leadUnitId)).toEqual(['town-b']);
+  });
+
+  it('tells the units of each batch of tasks once its tasks have started', async () => {
+    const recorded: Recorded = { phases: [], spreads: [], told: [] };
+    harness = await startHarness({ taskQueue: QUEUE, startAt: '2021-09-18 02:00:00', activities: (client) => campaignActivities(client, recorded) });
+    const handle = await harness.client.workflow.start<typeof campaignWorkflow>(CAMPAIGN_WORKFLOW, {
+      taskQueue: QUEUE,
+      workflowId: campaignWorkflowId(`${campaign.id}-told`),
+      args: [{ campaignId: campaign.id, startedBy: office, batchSize: 1 }],
+    });
+    await until(() => recorded.told.length === 2, 'the units of reports and checks told');
+    expect(recorded.told).toEqual([{ kind: 'reports' }, { kind: 'checks' }]);
+    for (let phase = 1; phase <= campaign.phases.length; phase++) {
+      await handle.executeUpdate(advanceCampaignPhaseUpdate, { args: [{ actor: office }] });
+      await until(() => recorded.phases.length === phase + 1, `phase ${phase}`);
+    }
+    expect(await handle.result()).toMatchObject({ finished: true });
+    expect(recorded.told).toHaveLength(2);
+    await recordHistory(handle, 'campaign-units-told');
   });
 });

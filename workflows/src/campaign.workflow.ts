@@ -1,4 +1,4 @@
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import { endOfShanghaiDay } from '@duban/domain';
 import {
   RULE_VIOLATION_FAILURE,
@@ -20,6 +20,12 @@ const campaigns = proxyActivities<CampaignActivities>({
 const DEFAULT_BATCH = 200;
 
 /**
+ * Campaigns started after this change tell the units of each batch of tasks once its last task has started; campaigns
+ * whose history predates it replay without that activity.
+ */
+const CAMPAIGN_UNITS_TOLD_PATCH = 'campaign-units-told';
+
+/**
  * A special campaign (专项行动) through its dated phases. Its tasks — check tasks per unit in the check phase,
  * reporting obligations, 举一反三 checks — are assignments (the task-list machinery: sign-in, lights, notices,
  * escalation), started in batches like a list's; its findings are rectification items. A phase ends at the end of
@@ -37,6 +43,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     for (let offset = 0; offset < total; offset += batch) {
       total = await campaigns.startCampaignTasks({ campaignId: input.campaignId, tasks, offset, limit: batch, startedBy: input.startedBy });
     }
+    if (patched(CAMPAIGN_UNITS_TOLD_PATCH)) await campaigns.notifyCampaignUnits({ campaignId: input.campaignId, tasks });
     return total;
   }
 

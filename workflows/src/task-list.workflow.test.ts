@@ -59,6 +59,9 @@ class ListBackend {
   /** By list: the quarterly review stored when a quarter's last month closed. */
   readonly quarterReviews = new Map<string, QuarterReview>();
   readonly carried: TaskListItem[] = [];
+  /** By list: how many assignments had started when the units were told (清单下发通知). */
+  readonly told: { listId: string; started: number }[] = [];
+  private readonly started = new Map<string, number>();
   constructor(private readonly harness: () => Harness) {}
 
   latest(listId: string): AssignmentState[] {
@@ -95,7 +98,12 @@ class ListBackend {
             if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
           }
         }
+        this.started.set(listId, (this.started.get(listId) ?? 0) + specs.length);
         return specs.length;
+      },
+      notifyAssignedUnits: async ({ listId }: { listId: string }) => {
+        this.told.push({ listId, started: this.started.get(listId) ?? 0 });
+        return UNITS.township!.length;
       },
       closeOpenAssignments: async ({ listId, limit, actor }: { listId: string; limit: number; actor: Actor }) => {
         const open = this.latest(listId).filter((a) => !FINAL_ASSIGNMENT_STATUSES.includes(a.status)).slice(0, limit);
@@ -246,6 +254,29 @@ describe('a monthly key-task list', () => {
     ]);
     await recordHistory(handle, 'task-list-published-closed');
     await recordHistory(harness.client.workflow.getHandle(assignmentWorkflowId(queueOfTest, ledgerA)), 'assignment-split-done');
+  });
+
+  it('tells the units once, after the last batch of the list has started, and not again when the month closes', async () => {
+    const queue = 'task-list-told';
+    await start('2024-11-30 02:00:00', queue);
+    const listId = 'TL-2024-12';
+    const handle = await publish(
+      {
+        id: listId,
+        title: '2024年12月重点工作清单',
+        month: '2024-12',
+        items: [item('ledger', { title: '更新就业台账' }), item('review', { title: '村级月度研判复核', target: { kind: 'units', unitIds: ['town-a'] } })],
+      },
+      queue,
+      { batchSize: 1 },
+    );
+    await until(() => backend.told.length > 0, 'the units told');
+    expect(backend.told).toEqual([{ listId, started: 3 }]);
+    const { closeMonthEarlyUpdate } = await import('@duban/contracts');
+    await handle.executeUpdate(closeMonthEarlyUpdate, { args: [{ actor: office }] });
+    expect(await handle.result()).toMatchObject({ phase: 'closed', started: 3 });
+    expect(backend.told).toHaveLength(1);
+    await recordHistory(handle, 'task-list-units-told');
   });
 
   it('closes early when the office asks, and a quarter of three monthly lists sums up per unit (季度盘点)', async () => {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
+import { ApplicationFailure, condition, continueAsNew, patched, proxyActivities, setHandler, workflowInfo, allHandlersFinished } from '@temporalio/workflow';
 import {
   RULE_VIOLATION_FAILURE,
   closeMonthEarlyUpdate,
@@ -15,6 +15,12 @@ const lists = proxyActivities<TaskListActivities>({
 });
 
 const DEFAULT_BATCH = 200;
+
+/**
+ * Lists published after this change tell each unit they reach once, after the last batch has started (清单下发通知);
+ * lists whose history predates it replay without that activity.
+ */
+const UNITS_TOLD_PATCH = 'task-list-units-told';
 const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 2_000;
 
 /**
@@ -59,6 +65,7 @@ export async function taskListWorkflow(input: TaskListWorkflowInput): Promise<Ta
   while (progress.phase === 'publishing') {
     if (historyFull()) return carryOn();
     if (progress.started >= progress.total) {
+      if (patched(UNITS_TOLD_PATCH)) await lists.notifyAssignedUnits({ listId: input.listId });
       progress = { ...progress, phase: 'published' };
       break;
     }

@@ -33,6 +33,8 @@ export function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> 
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   // Task-list activities start and update assignment workflows; the worker's connection serves that client too.
   const client = new Client({ connection: options.temporal, namespace: options.namespace });
+  // One notification activity, with the operator's webhook settings, also tells units from the list and campaign activities.
+  const notifications = createNotificationActivities(options.database, { webhookAllowList: options.webhookAllowList });
   return Worker.create({
     connection: options.temporal,
     namespace: options.namespace,
@@ -44,12 +46,12 @@ export function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> 
     ...(options.activityInterceptors ? { interceptors: { activity: [...options.activityInterceptors] } } : {}),
     activities: {
       ...createRectificationActivities(options.database),
-      ...createNotificationActivities(options.database, { webhookAllowList: options.webhookAllowList }),
+      ...notifications,
       ...createCalendarActivities(options.database),
       ...createInspectionActivities(options.database),
       ...createAssignmentActivities(options.database),
-      ...createTaskListActivities({ connection: options.database, client, taskQueue }),
-      ...createCampaignActivities({ connection: options.database, client, taskQueue }),
+      ...createTaskListActivities({ connection: options.database, client, taskQueue, notify: notifications.notify }),
+      ...createCampaignActivities({ connection: options.database, client, taskQueue, notify: notifications.notify }),
       ...createMonthlyListActivities({ connection: options.database, client, taskQueue }),
     },
   });

@@ -42,6 +42,8 @@ export interface CampaignActivities {
   beginCampaign(input: { readonly campaignId: string; readonly at: string }): Promise<readonly { readonly id: string; readonly kind: PhaseKind; readonly endDate: string }[]>;
   /** Starts the campaign's tasks of a kind at [offset, offset + limit) of their fixed order; returns how many there are in all. */
   startCampaignTasks(input: { readonly campaignId: string; readonly tasks: CampaignTaskKind; readonly offset: number; readonly limit: number; readonly startedBy: Actor }): Promise<number>;
+  /** Tells each unit a batch of the campaign's tasks reaches, once per batch (idempotent); returns how many units were told. */
+  notifyCampaignUnits(input: { readonly campaignId: string; readonly tasks: CampaignTaskKind }): Promise<number>;
   /** Records a 举一反三 check on the campaign (idempotent by its id) before its tasks start. */
   recordSpread(input: SpreadRequest & { readonly campaignId: string; readonly at: string }): Promise<void>;
   /** Records that a phase began (or, with index = phases.length, that the campaign finished), by date or by the office. */

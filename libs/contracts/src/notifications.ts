@@ -3,6 +3,9 @@ export type Audience = 'handlers' | 'unit_leaders' | 'office' | 'leaders';
 
 export type NotificationLevel = 'info' | 'blue' | 'yellow' | 'red';
 
+/** A rectification item, a task assignment, a look-back, a published monthly list (its digest), a campaign. */
+export type NotificationSubjectKind = 'rectification' | 'assignment' | 'lookback' | 'taskList' | 'campaign';
+
 export interface NotificationRequest {
   /** Idempotency key, a business key such as `rect:<id>:notice:red:1`; the same key never notifies twice. */
   readonly key: string;
@@ -15,7 +18,7 @@ export interface NotificationRequest {
   /** zh-CN, plain text or light markdown. */
   readonly body: string;
   /** What the notification points at, for the in-app link (a look-back: the inspector's queue). */
-  readonly subject: { readonly kind: 'rectification' | 'assignment' | 'lookback'; readonly id: string };
+  readonly subject: { readonly kind: NotificationSubjectKind; readonly id: string };
 }
 
 export interface NotificationResult {

@@ -73,6 +73,11 @@ export interface TaskListActivities {
   freezeTaskList(input: { readonly listId: string; readonly publishedBy: Actor; readonly at: string }): Promise<FrozenTaskList>;
   /** Starts the assignment workflows at [offset, offset + limit) of the list's fixed order; ones already started are skipped. */
   startAssignments(input: { readonly listId: string; readonly offset: number; readonly limit: number; readonly publishedBy: Actor }): Promise<number>;
+  /**
+   * Tells each unit the published list reaches, once per list however many of its tasks it carries (清单下发通知),
+   * in-app and on its webhook channels; idempotent by list and unit. Returns how many units were told.
+   */
+  notifyAssignedUnits(input: { readonly listId: string }): Promise<number>;
   /** Closes up to `limit` assignments of the list still open (carry over or fail each); returns how many it closed. */
   closeOpenAssignments(input: { readonly listId: string; readonly limit: number; readonly actor: Actor }): Promise<number>;
   /** Records per-unit results on the list, marks it closed and carries unfinished items into next month's list. */

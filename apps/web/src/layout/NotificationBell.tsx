@@ -10,7 +10,7 @@ interface Notification {
   level: string;
   title: string;
   body: string;
-  subject: { kind: 'rectification' | 'assignment' | 'lookback' | string; id: string };
+  subject: { kind: 'rectification' | 'assignment' | 'lookback' | 'taskList' | 'campaign' | string; id: string };
   createdAt: string;
   readAt: string | null;
 }
@@ -22,6 +22,8 @@ function pathOf(subject: Notification['subject']): string | null {
   if (subject.kind === 'rectification') return `/items/${subject.id}`;
   if (subject.kind === 'assignment') return `/assignments/${encodeURIComponent(subject.id)}`;
   if (subject.kind === 'lookback') return '/lookbacks';
+  // A list's or a campaign's tasks, told to a unit in one word: its task inbox.
+  if (subject.kind === 'taskList' || subject.kind === 'campaign') return '/task-lists';
   return null;
 }
 

@@ -8,3 +8,4 @@ export * from './assignment-timers.js';
 export * from './task-list.js';
 export * from './recurring.js';
 export * from './circulars.js';
+export * from './unit-digest.js';
