@@ -36,6 +36,7 @@ describe('timers on working days across the 2024 National Day holiday', () => {
     await harness.env.sleep('40 days');
     const current = await state(handle);
     expectSteps(current, [
+      ['signInDueToday', '2024-09-29T01:00:00.000Z'], // 09:00 on the day sign-in falls due
       ['signInReminder', '2024-09-29T15:59:59.999Z'], // 1 working day after Friday: the make-up Sunday
       ['blueNotice', '2024-09-29T16:00:00.000Z'], // 3 working days left (09-30, 10-08, 10-09): from the start of 09-30
       ['overdue', '2024-10-09T16:00:00.000Z'], // the first instant after the due day
@@ -48,9 +49,10 @@ describe('timers on working days across the 2024 National Day holiday', () => {
       ['blue', '距整改时限不足3个工作日'],
       ['red', '已超过整改时限仍未整改到位'],
     ]);
-    // Assignment and the sign-in reminder reach the unit; the red notice the unit, its leader and the office; level 2 the leader.
+    // Assignment, the deadline-day and the sign-in reminders reach the unit; the red notice the unit, its leader and the office; level 2 the leader.
     const sent = harness.recorded.notifications.filter((n) => n.subject.id === 'nd-unsigned');
     expect(sent.map((n) => [n.level, n.audience.join('+')])).toEqual([
+      ['info', 'handlers+unit_leaders'],
       ['info', 'handlers+unit_leaders'],
       ['info', 'handlers+unit_leaders'],
       ['blue', 'handlers+unit_leaders'],
@@ -65,6 +67,7 @@ describe('timers on working days across the 2024 National Day holiday', () => {
     const handle = await harness.start('nd-due-sunday', { dueAt: dueOn('2024-10-20') });
     await harness.env.sleep('40 days');
     expectSteps(await state(handle), [
+      ['signInDueToday', '2024-09-29T01:00:00.000Z'],
       ['signInReminder', '2024-09-29T15:59:59.999Z'],
       ['blueNotice', '2024-10-15T16:00:00.000Z'], // 3 working days left (10-16, 10-17, 10-18): from the start of Wednesday
       ['overdue', '2024-10-20T16:00:00.000Z'],
@@ -82,6 +85,7 @@ describe('timers on working days across the 2024 National Day holiday', () => {
     await act(handle, office, { type: 'decideExtension', approve: true, note: '同意' });
     await harness.env.sleep('50 days');
     expectSteps(await state(handle), [
+      ['planDueToday', '2024-10-10T01:00:00.000Z'],
       ['planReminder', '2024-10-10T15:59:59.999Z'], // 5 working days after signing on Friday 09-27: 09-29, 09-30, 10-08, 10-09, 10-10
       ['blueNotice', '2024-10-28T16:00:00.000Z'], // new due 10-31: from the start of 10-29
       ['overdue', '2024-10-31T16:00:00.000Z'],
@@ -106,6 +110,29 @@ describe('timers on working days across the 2024 National Day holiday', () => {
     expect(light(twice, new Date(twice.timeline.at(-1)!.at))).toBe('yellow');
     expect(twice.notices.map((n) => n.colour)).toEqual(['yellow']);
     await recordHistory(handle, 'rectification-returned-twice');
+  });
+
+  it('reminds the unit on the morning sign-in and the plan fall due, and not for a step it has taken', async () => {
+    const slow = await harness.start('nd-due-today', { dueAt: dueOn('2024-12-31') });
+    const prompt = await harness.start('nd-signed-at-once', { dueAt: dueOn('2024-12-31') });
+    await act(prompt, water, { type: 'sign' });
+    await act(prompt, water, { type: 'submitPlan', measures: '改造管网', targetDate: '2024-12-20', responsiblePerson: '张三' });
+    await harness.env.sleep('2 days'); // Sunday 09-29 10:00, a make-up working day: sign-in falls due today
+    expectSteps(await state(slow), [['signInDueToday', '2024-09-29T01:00:00.000Z']]);
+    await act(slow, water, { type: 'sign' }); // the plan is due 5 working days on: 09-30, 10-08, 10-09, 10-10, 10-11
+    await harness.env.sleep('13 days'); // to Saturday 10-12 10:00
+    expectSteps(await state(slow), [
+      ['signInDueToday', '2024-09-29T01:00:00.000Z'],
+      ['planDueToday', '2024-10-11T01:00:00.000Z'],
+      ['planReminder', '2024-10-11T15:59:59.999Z'],
+    ]);
+    const told = harness.recorded.notifications.filter((n) => n.subject.id === 'nd-due-today' && n.title.includes('今天'));
+    expect(told.map((n) => [n.title, n.body, n.audience])).toEqual([
+      ['“饮水安全问题 nd-due-today”今天签收到期', '该问题已交办，签收时限为今天（2024-09-29），请及时签收。', ['handlers', 'unit_leaders']],
+      ['“饮水安全问题 nd-due-today”今天须报送整改方案', '报送整改方案的时限为今天（2024-10-11），请及时报送整改措施、整改时限和整改责任人。', ['handlers', 'unit_leaders']],
+    ]);
+    expectSteps(await state(prompt), []);
+    await recordHistory(slow, 'rectification-deadline-day-reminders');
   });
 
   it('stops overdue escalation while deferred but keeps the review reminder', async () => {

@@ -25,12 +25,20 @@ const rectification: SupervisedKind<RectificationState, Parameters<typeof decide
  */
 const ASSIGNMENT_NOTICES_PATCH = 'rectification-assignment-notices';
 
+/** Items registered after this change remind their unit on the morning sign-in and the plan fall due. */
+const DEADLINE_DAY_REMINDERS_PATCH = 'rectification-deadline-day-reminders';
+
 /**
  * One rectification item (整改问题), from registration to sign-off. The workflow owns the item's state:
  * users change it through the `act` update, timers through `fire`; both run one at a time.
  */
 export async function rectificationWorkflow(input: RectificationWorkflowInput): Promise<RectificationState> {
-  const initial = input.carried ?? register(input.item, input.registeredBy, nowIso(), input.policy ? { policy: input.policy } : {});
+  const initial =
+    input.carried ??
+    register(input.item, input.registeredBy, nowIso(), {
+      ...(input.policy ? { policy: input.policy } : {}),
+      deadlineDayReminders: patched(DEADLINE_DAY_REMINDERS_PATCH),
+    });
   const told = input.carried === undefined && patched(ASSIGNMENT_NOTICES_PATCH);
   const run = await superviseItem(rectification, initial, { ...input, ...(told ? { initialEffects: assignmentNotices(initial) } : {}) });
   if (run.final) return run.state;

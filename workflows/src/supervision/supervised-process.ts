@@ -46,6 +46,14 @@ export const LOCAL_ACTIVITIES_PATCH = 'supervision-local-activities';
  */
 export const BLUE_RECKONING_PATCH = 'supervision-blue-working-days-left';
 
+/**
+ * Items that reach the loop after this change let a step in flight finish before reading their next timer. A step
+ * sets the state and then asks the calendar for its new deadlines; the loop, woken by the new version, used to read
+ * the timer from the schedule of before — after signing, no plan timer — and slept to a later one (the plan
+ * reminder was lost unless another step woke it). Histories that predate it replay the old order.
+ */
+export const SETTLED_SCHEDULE_PATCH = 'supervision-settled-schedule';
+
 /** Where a supervised item's activities run: in its workflow task (local) or as activity tasks (remote). */
 export type ActivityPlacement = 'local' | 'remote';
 
@@ -217,6 +225,8 @@ export async function superviseItem<S extends SupervisedState, C>(
   await exclusive(() => apply(state, options.initialEffects ?? []));
 
   while (!kind.isFinal(state) && !historyFull()) {
+    if (patched(SETTLED_SCHEDULE_PATCH)) await exclusive(async () => undefined);
+    if (kind.isFinal(state)) break;
     const timer = kind.nextTimer(state);
     const seen = state.version;
     const wait = timer ? Date.parse(timer.at) - Date.now() : undefined;

@@ -330,6 +330,8 @@ const RULES: RuleTable<RectificationState, RectificationCommand, Status> = {
 
 export interface RegistrationOptions {
   readonly policy?: SupervisionPolicy;
+  /** Remind the unit on the morning its sign-in and its plan fall due (see `RectificationState.deadlineDayReminders`). */
+  readonly deadlineDayReminders?: boolean;
 }
 
 /** The state of a newly registered item, with its first timeline entry. */
@@ -360,6 +362,7 @@ export function register(input: RegisterRectification, actor: Actor, at: string,
     notices: [],
     schedule: { signInBy: null, planBy: null, blueAt: null, level1At: null, level2At: null, nextProgressDue: null },
     fired: [],
+    ...(options.deadlineDayReminders ? { deadlineDayReminders: true } : {}),
     closedAt: null,
     version: 1,
     timeline: [entry],

@@ -117,6 +117,11 @@ export interface RectificationState extends RegisterRectification {
   readonly schedule: Schedule;
   /** Keys of timer events already fired. */
   readonly fired: readonly string[];
+  /**
+   * Set on items registered since reminders on the deadline day came in: on the morning a sign-in or a plan falls due,
+   * the unit is reminded if it has not acted yet. Absent on older items, whose recorded histories have no such timers.
+   */
+  readonly deadlineDayReminders?: boolean;
   readonly closedAt: string | null;
   /** Increases by one with every change; projections keep the highest they have seen. */
   readonly version: number;
@@ -152,7 +157,7 @@ export type RectificationCommand =
 export type RectificationAction = RectificationCommand['type'];
 
 /** Steps the process takes by itself when a timer fires. */
-export type TimerKind = 'signInReminder' | 'planReminder' | 'blueNotice' | 'progressMissed' | 'overdue' | 'escalate1' | 'escalate2' | 'deferralReview';
+export type TimerKind = 'signInDueToday' | 'signInReminder' | 'planDueToday' | 'planReminder' | 'blueNotice' | 'progressMissed' | 'overdue' | 'escalate1' | 'escalate2' | 'deferralReview';
 
 export const ACTION_LABELS: Record<TimelineAction, string> = {
   register: '立项交办',
@@ -174,7 +179,9 @@ export const ACTION_LABELS: Record<TimelineAction, string> = {
   reopen: '重新打开',
   handleEscalation: '处理督办升级',
   urge: '催办',
+  signInDueToday: '签收到期当日提醒',
   signInReminder: '催签提醒',
+  planDueToday: '报送方案到期当日提醒',
   planReminder: '催报方案提醒',
   blueNotice: '发出蓝色督办单',
   progressMissed: '未按期报送进展，发出黄色督办单',

@@ -1,7 +1,7 @@
 import { deadlineConsequences, deadlineTimers, type DeadlineTimerKind, type DeadlineWording, type TimerEvent } from '../supervision/deadline.js';
 import type { Effect } from '../supervision/effects.js';
 import { timerStep } from '../supervision/rule-table.js';
-import { startOfShanghaiDay } from '../time.js';
+import { shanghaiDate, startOfShanghaiDay } from '../time.js';
 import type { RectificationState, TimerKind } from './state.js';
 import { RUNNING_STATUSES } from './vocabulary.js';
 
@@ -11,6 +11,16 @@ const RECTIFICATION_WORDING: DeadlineWording = {
   blue: (days) => `距整改时限不足${days}个工作日`,
   red: '已超过整改时限仍未整改到位',
 };
+
+/** Deadline-day reminders go out at 09:00 Beijing time on the day a step falls due. */
+const DEADLINE_DAY_REMINDER_HOUR = 9;
+
+/** 09:00 Beijing time on the day of `deadline`, or null when that is not after `anchor` (the step was asked for later). */
+function morningOf(deadline: string | null, anchor: string | null): string | null {
+  if (!deadline || !anchor) return null;
+  const at = new Date(Date.parse(startOfShanghaiDay(shanghaiDate(deadline))) + DEADLINE_DAY_REMINDER_HOUR * 3_600_000).toISOString();
+  return at > anchor ? at : null;
+}
 
 /** Every timer the item is waiting for now, earliest first. */
 export function pendingTimers(state: RectificationState): RectificationTimer[] {
@@ -22,6 +32,10 @@ export function pendingTimers(state: RectificationState): RectificationTimer[] {
   };
   if (status === 'assigned') add('signInReminder', `signIn@${state.registeredAt}`, s.signInBy);
   if (status === 'signed') add('planReminder', `plan@${state.planRequestedAt}`, s.planBy);
+  if (state.deadlineDayReminders) {
+    if (status === 'assigned') add('signInDueToday', `signInToday@${state.registeredAt}`, morningOf(s.signInBy, state.registeredAt));
+    if (status === 'signed') add('planDueToday', `planToday@${state.planRequestedAt}`, morningOf(s.planBy, state.planRequestedAt));
+  }
   if (status === 'rectifying') add('progressMissed', `progress@${s.nextProgressDue}`, s.nextProgressDue);
   if (running) events.push(...deadlineTimers(state, s));
   if (status === 'deferred' && state.deferral) add('deferralReview', `deferral@${state.deferral.filedAt}`, startOfShanghaiDay(state.deferral.reviewDate));
@@ -52,7 +66,15 @@ function consequences(state: RectificationState, event: RectificationTimer, at: 
     return { changes: escalation ? { escalation } : {}, effects };
   };
 
+  const dueDay = (deadline: string | null) => (deadline ? shanghaiDate(deadline) : '');
   switch (event.kind) {
+    case 'signInDueToday':
+      return { changes: {}, effects: [remind('今天签收到期', `该问题已交办，签收时限为今天（${dueDay(state.schedule.signInBy)}），请及时签收。`)] };
+    case 'planDueToday':
+      return {
+        changes: {},
+        effects: [remind('今天须报送整改方案', `报送整改方案的时限为今天（${dueDay(state.schedule.planBy)}），请及时报送整改措施、整改时限和整改责任人。`)],
+      };
     case 'signInReminder':
       return { changes: {}, effects: [remind('尚未签收', '该问题已交办，请尽快签收。')] };
     case 'planReminder':
