@@ -1,4 +1,4 @@
-import { continueAsNew } from '@temporalio/workflow';
+import { continueAsNew, patched } from '@temporalio/workflow';
 import {
   FINAL_ASSIGNMENT_STATUSES,
   assignmentScheduleShifts,
@@ -28,12 +28,16 @@ const assignment: SupervisedKind<AssignmentState, AssignmentCommand> = {
   query: assignmentStateQuery,
 };
 
+/** Assignments published after this change remind their unit on the morning sign-in falls due. */
+const DEADLINE_DAY_REMINDERS_PATCH = 'assignment-deadline-day-reminders';
+
 /**
  * One unit's assignment of a monthly key task (重点任务交办): sign-in, split to people, quantified progress,
  * countersign and acceptance, under the same deadline ladder, notices and escalation as rectification items.
  */
 export async function assignmentWorkflow(input: AssignmentWorkflowInput): Promise<AssignmentState> {
-  const initial = input.carried ?? publishAssignment(input.spec, input.publishedBy, nowIso());
+  const initial =
+    input.carried ?? publishAssignment(input.spec, input.publishedBy, nowIso(), undefined, { deadlineDayReminders: patched(DEADLINE_DAY_REMINDERS_PATCH) });
   const run = await superviseItem(assignment, initial, input);
   if (run.final) return run.state;
   return continueAsNew<typeof assignmentWorkflow>({ ...input, carried: run.state, calendarAnswers: run.calendarAnswers });

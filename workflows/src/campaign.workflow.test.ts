@@ -158,9 +158,9 @@ describe('a special campaign (专项行动)', () => {
     expect(dropoutState.escalation.level).toBe(1);
     expect(dropoutState.notices.map((n) => n.colour)).toEqual(['blue', 'red']);
 
-    // The reports: town B never filed the September report — reminded, then blue, red and escalated.
+    // The reports: town B never filed the September report — reminded on the due morning and after, then blue, red and escalated.
     const report = await harness.client.workflow.getHandle(assignmentWorkflowId(QUEUE, 'CP-003.quarterly-2021-09-30.town-b')).query(assignmentStateQuery);
-    expect(report.timeline.filter((e) => e.actor === null).map((e) => e.action)).toEqual(['signInReminder', 'blueNotice', 'overdue', 'escalate1', 'escalate2']);
+    expect(report.timeline.filter((e) => e.actor === null).map((e) => e.action)).toEqual(['signInDueToday', 'signInReminder', 'blueNotice', 'overdue', 'escalate1', 'escalate2']);
 
     // Progress: numbers equal the states of the campaign's items and tasks.
     const handles = [dropout, subsidy, spreadB];

@@ -31,7 +31,7 @@ import {
   type TaskListItem,
   type UnitMonthResult,
 } from '@duban/domain';
-import { office, startHarness, type Harness } from './testing/harness.js';
+import { firedAt, office, startHarness, type Harness } from './testing/harness.js';
 import { recordHistory } from './testing/histories.js';
 import type { taskListWorkflow } from './task-list.workflow.js';
 
@@ -233,8 +233,9 @@ describe('a monthly key-task list', () => {
 
     const ledgerBState = (await harness.client.workflow.getHandle(assignmentWorkflowId(queueOfTest, ledgerB)).result()) as AssignmentState;
     expect([ledgerBState.status, ledgerBState.outcome]).toEqual(['carried_over', 'carried_over']);
-    // Nobody signed in town B: reminded, then blue, red and both escalation levels before the month closed.
+    // Nobody signed in town B: reminded on the due morning and after, then blue, red and both escalation levels before the month closed.
     expect(ledgerBState.timeline.filter((e) => e.actor === null).map((e) => e.action)).toEqual([
+      'signInDueToday',
       'signInReminder',
       'blueNotice',
       'overdue',
@@ -254,6 +255,24 @@ describe('a monthly key-task list', () => {
     ]);
     await recordHistory(handle, 'task-list-published-closed');
     await recordHistory(harness.client.workflow.getHandle(assignmentWorkflowId(queueOfTest, ledgerA)), 'assignment-split-done');
+  });
+
+  it('reminds the unit on the morning its sign-in falls due, then chases it once the day has passed', async () => {
+    const queue = 'task-list-sign-in-morning';
+    await start('2024-11-30 02:00:00', queue); // Saturday 2024-11-30, 10:00 in Shanghai
+    const listId = 'TL-2024-12';
+    await publish({ id: listId, title: '2024年12月重点工作清单', month: '2024-12', items: [item('visit', { title: '走访监测户', target: { kind: 'units', unitIds: ['town-a'] } })] }, queue);
+    const visit = `${listId}.visit.town-a`;
+    await until(() => backend.latest(listId).length === 1, 'the assignment');
+    await harness.env.sleep('3 days'); // to Tuesday 12-03: sign-in fell due on Monday 12-02, the first working day after publication
+    const steps = (await stateOf(visit)).timeline.filter((e) => e.actor === null).map((e) => [e.action, e.at] as const);
+    expect(steps.map(([action]) => action)).toEqual(['signInDueToday', 'signInReminder']);
+    expect(firedAt(steps[0]![1], '2024-12-02T01:00:00.000Z')).toBe(true); // 09:00 on the due day
+    expect(firedAt(steps[1]![1], '2024-12-02T15:59:59.999Z')).toBe(true);
+    const told = harness.recorded.notifications.filter((n) => n.subject.id === visit && n.title.includes('签收'));
+    expect(told.map((n) => n.title)).toEqual(['“走访监测户”今天签收到期', '“走访监测户”尚未签收']);
+    expect(told[0]!.body).toContain('签收时限为今天（2024-12-02）');
+    await recordHistory(harness.client.workflow.getHandle(assignmentWorkflowId(queueOfTest, visit)), 'assignment-deadline-day-reminder');
   });
 
   it('tells the units once, after the last batch of the list has started, and not again when the month closes', async () => {

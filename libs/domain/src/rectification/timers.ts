@@ -1,4 +1,4 @@
-import { deadlineConsequences, deadlineTimers, type DeadlineTimerKind, type DeadlineWording, type TimerEvent } from '../supervision/deadline.js';
+import { deadlineConsequences, deadlineDayMorning, deadlineTimers, type DeadlineTimerKind, type DeadlineWording, type TimerEvent } from '../supervision/deadline.js';
 import type { Effect } from '../supervision/effects.js';
 import { timerStep } from '../supervision/rule-table.js';
 import { shanghaiDate, startOfShanghaiDay } from '../time.js';
@@ -12,16 +12,6 @@ const RECTIFICATION_WORDING: DeadlineWording = {
   red: '已超过整改时限仍未整改到位',
 };
 
-/** Deadline-day reminders go out at 09:00 Beijing time on the day a step falls due. */
-const DEADLINE_DAY_REMINDER_HOUR = 9;
-
-/** 09:00 Beijing time on the day of `deadline`, or null when that is not after `anchor` (the step was asked for later). */
-function morningOf(deadline: string | null, anchor: string | null): string | null {
-  if (!deadline || !anchor) return null;
-  const at = new Date(Date.parse(startOfShanghaiDay(shanghaiDate(deadline))) + DEADLINE_DAY_REMINDER_HOUR * 3_600_000).toISOString();
-  return at > anchor ? at : null;
-}
-
 /** Every timer the item is waiting for now, earliest first. */
 export function pendingTimers(state: RectificationState): RectificationTimer[] {
   const { schedule: s, status } = state;
@@ -33,8 +23,8 @@ export function pendingTimers(state: RectificationState): RectificationTimer[] {
   if (status === 'assigned') add('signInReminder', `signIn@${state.registeredAt}`, s.signInBy);
   if (status === 'signed') add('planReminder', `plan@${state.planRequestedAt}`, s.planBy);
   if (state.deadlineDayReminders) {
-    if (status === 'assigned') add('signInDueToday', `signInToday@${state.registeredAt}`, morningOf(s.signInBy, state.registeredAt));
-    if (status === 'signed') add('planDueToday', `planToday@${state.planRequestedAt}`, morningOf(s.planBy, state.planRequestedAt));
+    if (status === 'assigned') add('signInDueToday', `signInToday@${state.registeredAt}`, deadlineDayMorning(s.signInBy, state.registeredAt));
+    if (status === 'signed') add('planDueToday', `planToday@${state.planRequestedAt}`, deadlineDayMorning(s.planBy, state.planRequestedAt));
   }
   if (status === 'rectifying') add('progressMissed', `progress@${s.nextProgressDue}`, s.nextProgressDue);
   if (running) events.push(...deadlineTimers(state, s));

@@ -1,5 +1,5 @@
 import { addCalendarDays } from '../calendar/dates.js';
-import { endOfShanghaiDay, startOfShanghaiDay } from '../time.js';
+import { endOfShanghaiDay, shanghaiDate, startOfShanghaiDay } from '../time.js';
 import type { Effect } from './effects.js';
 import type { SupervisionPolicy } from './policy.js';
 import type { Escalation } from './records.js';
@@ -65,6 +65,19 @@ export function deadlineShifts(policy: SupervisionPolicy, dueDate: string, blue:
     level1At: { date: dueDate, offset: policy.level1AfterWorkingDays },
     level2At: { date: dueDate, offset: policy.level2AfterWorkingDays },
   };
+}
+
+/** Deadline-day reminders go out at 09:00 Beijing time on the day a step falls due. */
+const DEADLINE_DAY_REMINDER_HOUR = 9;
+
+/**
+ * When to remind a unit on the day a step falls due: 09:00 Beijing time on the day of `deadline`, or null when that is
+ * not after `anchor` (the instant the step was asked for), so a step asked for that very morning is not reminded at once.
+ */
+export function deadlineDayMorning(deadline: string | null, anchor: string | null): string | null {
+  if (!deadline || !anchor) return null;
+  const at = new Date(Date.parse(startOfShanghaiDay(shanghaiDate(deadline))) + DEADLINE_DAY_REMINDER_HOUR * 3_600_000).toISOString();
+  return at > anchor ? at : null;
 }
 
 /** The ladder's timers still ahead for a running item. */

@@ -212,7 +212,13 @@ const RULES: RuleTable<AssignmentState, AssignmentCommand, AssignmentStatus> = {
 };
 
 /** The state of a newly published assignment. */
-export function publishAssignment(spec: AssignmentSpec, actor: Actor, at: string, policy: TaskPolicy = TASK_POLICY): AssignmentState {
+export function publishAssignment(
+  spec: AssignmentSpec,
+  actor: Actor,
+  at: string,
+  policy: TaskPolicy = TASK_POLICY,
+  options: { readonly deadlineDayReminders?: boolean } = {},
+): AssignmentState {
   const entry: AssignmentTimelineEntry = { seq: 1, at, action: 'publish', actor: actorRef(actor), fromStatus: null, toStatus: 'assigned' };
   return {
     ...spec,
@@ -232,6 +238,7 @@ export function publishAssignment(spec: AssignmentSpec, actor: Actor, at: string
     notices: [],
     schedule: { signInBy: null, blueAt: null, level1At: null, level2At: null },
     fired: [],
+    ...(options.deadlineDayReminders ? { deadlineDayReminders: true } : {}),
     doneAt: null,
     outcome: null,
     closedAt: null,

@@ -1,5 +1,6 @@
 import {
   deadlineConsequences,
+  deadlineDayMorning,
   deadlineLight,
   deadlineShifts,
   deadlineTimers,
@@ -47,6 +48,9 @@ export function pendingAssignmentTimers(state: AssignmentState): AssignmentTimer
     if (at && !state.fired.includes(key)) events.push({ kind, key, at });
   };
   if (state.status === 'assigned') add('signInReminder', `signIn@${state.publishedAt}`, state.schedule.signInBy);
+  if (state.status === 'assigned' && state.deadlineDayReminders) {
+    add('signInDueToday', `signInToday@${state.publishedAt}`, deadlineDayMorning(state.schedule.signInBy, state.publishedAt));
+  }
   events.push(...deadlineTimers(state, state.schedule));
   if (state.status === 'in_progress') {
     for (const part of state.parts) if (!part.done) add('partOverdue', `part:${part.id}@${part.dueAt}`, new Date(Date.parse(part.dueAt) + 1).toISOString());
@@ -79,6 +83,11 @@ function consequences(state: AssignmentState, event: AssignmentTimer, at: string
     body,
   });
   switch (event.kind) {
+    case 'signInDueToday':
+      return {
+        changes: {},
+        effects: [remind('今天签收到期', `该任务已下发，签收时限为今天（${state.schedule.signInBy ? shanghaiDate(state.schedule.signInBy) : ''}），请及时签收并分解到人。`)],
+      };
     case 'signInReminder':
       return { changes: {}, effects: [remind('尚未签收', '该任务已下发，请尽快签收并分解到人。')] };
     case 'partOverdue': {

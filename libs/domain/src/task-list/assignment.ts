@@ -61,7 +61,7 @@ export type AssignmentCommand =
 
 export type AssignmentAction = AssignmentCommand['type'];
 
-export type AssignmentTimerKind = 'signInReminder' | 'blueNotice' | 'overdue' | 'escalate1' | 'escalate2' | 'partOverdue' | 'lagging' | 'milestoneMissed';
+export type AssignmentTimerKind = 'signInDueToday' | 'signInReminder' | 'blueNotice' | 'overdue' | 'escalate1' | 'escalate2' | 'partOverdue' | 'lagging' | 'milestoneMissed';
 
 export interface AssignmentTimelineEntry {
   readonly seq: number;
@@ -93,6 +93,8 @@ export interface AssignmentState extends Omit<AssignmentSpec, 'quantity'> {
   readonly notices: readonly Notice[];
   readonly schedule: AssignmentSchedule;
   readonly fired: readonly string[];
+  /** Set on assignments published since deadline-day reminders came in: the unit is reminded on the morning sign-in falls due. */
+  readonly deadlineDayReminders?: boolean;
   readonly doneAt: string | null;
   readonly outcome: AssignmentOutcome | null;
   readonly closedAt: string | null;
@@ -113,6 +115,7 @@ export const ASSIGNMENT_ACTION_LABELS: Record<AssignmentTimelineEntry['action'],
   closeMonth: '月末结账',
   handleEscalation: '处理督办升级',
   urge: '催办',
+  signInDueToday: '签收到期当日提醒',
   signInReminder: '催签提醒',
   blueNotice: '发出蓝色督办单',
   overdue: '超期，发出红色督办单',
