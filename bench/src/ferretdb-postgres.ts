@@ -15,13 +15,13 @@ export interface FerretDbPostgres {
 }
 
 /**
- * FerretDB v1 on its PostgreSQL backend (our wrapper with `--postgresql-url`) over a fresh Debian PostgreSQL
- * cluster under `workDir/ferretdb-postgres`. Unlike the SQLite backend it pushes equality filters on top-level
+ * FerretDB v1 on its PostgreSQL backend (our wrapper with `--postgresql-url`) over a Debian PostgreSQL cluster
+ * under `workDir/<clusterName>` (fresh unless one is there). Unlike the SQLite backend it pushes equality filters on top-level
  * strings, booleans and dates down into SQL (`_jsonb->'field' @> value`); sorting stays inside FerretDB.
  */
-export async function startFerretDbPostgres(workDir: string, logDir: string): Promise<FerretDbPostgres> {
+export async function startFerretDbPostgres(workDir: string, logDir: string, clusterName = 'ferretdb-postgres'): Promise<FerretDbPostgres> {
   // 1 GiB of shared buffers holds the inbox's working set at 1,000,000 items; fsync stays on.
-  const pg = await startPostgres(workDir, logDir, 'ferretdb-postgres', ['shared_buffers=1GB']);
+  const pg = await startPostgres(workDir, logDir, clusterName, ['shared_buffers=1GB']);
   const psql = (sql: string) => {
     const result = spawnSync('psql', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', '-d', 'ferretdb', '-v', 'ON_ERROR_STOP=1', '-At', '-c', sql], { encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`psql ${sql.slice(0, 80)}: ${result.stderr.slice(-400)}`);
@@ -39,8 +39,10 @@ export async function startFerretDbPostgres(workDir: string, logDir: string): Pr
     await pg.stop();
   };
   try {
-    const created = spawnSync('createdb', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', 'ferretdb'], { encoding: 'utf8' });
-    if (created.status !== 0) throw new Error(`createdb ferretdb: ${created.stderr}`);
+    if (pg.created) {
+      const created = spawnSync('createdb', ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', 'ferretdb'], { encoding: 'utf8' });
+      if (created.status !== 0) throw new Error(`createdb ferretdb: ${created.stderr}`);
+    }
     const port = await freePort();
     const log = createWriteStream(join(logDir, 'ferretdb-postgres.log'));
     const args = ['--listen-addr', `127.0.0.1:${port}`, '--postgresql-url', `postgres://postgres@127.0.0.1:${pg.port}/ferretdb`, '--log-level', 'warn'];

@@ -26,6 +26,7 @@ import { login, type BenchTarget, type ServerPids } from './target.js';
 import { benchTimerLateness, rawTimerLateness } from './timers.js';
 import { startPostgresTemporal } from './postgres.js';
 import { benchWebLoad } from './web.js';
+import { defaultCountyCacheRoot, runCounty } from './county.js';
 import { explainFind, indexInboxForPushdown, startFerretDbPostgres, type FerretDbPostgres } from './ferretdb-postgres.js';
 
 const env = process.env;
@@ -45,6 +46,8 @@ const sizes = {
   loadSeconds: num('BENCH_LOAD_SECONDS', 30),
   connections: num('BENCH_CONNECTIONS', 50),
   webVisits: num('BENCH_WEB_VISITS', 3),
+  /** The county section's sizes: 1 is the issue's county (200,000 items, 500,000 assignments, 1,000,000 notifications and audit entries). */
+  countyScale: num('BENCH_COUNTY_SCALE', 1),
 };
 // The worker process reads the same variables; read here too, so a bad value stops the run before it starts.
 const workerConfig = readWorkerConfig(env);
@@ -112,7 +115,28 @@ async function main(): Promise<void> {
     }
   };
 
-  try {
+  // The county brings its own store (kept between runs), API and Temporal server; it runs first, and alone
+  // when it is the only section asked for.
+  await section('county', async () => {
+    results.county = await runCounty({
+      scale: sizes.countyScale,
+      database: databaseKind as 'ferretdb-postgres' | 'ferretdb-sqlite',
+      cacheRoot: env.BENCH_COUNTY_CACHE_DIR ?? defaultCountyCacheRoot(),
+      writers: num('BENCH_COUNTY_WRITERS', 4),
+      users: num('BENCH_COUNTY_USERS', 20),
+      windowSeconds: num('BENCH_COUNTY_WINDOW_S', 10),
+      maxWaitSeconds: num('BENCH_COUNTY_MAX_WAIT_S', 60),
+      deepPage: num('BENCH_COUNTY_DEEP_PAGE', 10),
+      workDir,
+      logDir,
+      say,
+    });
+    // Run alone, the header names the county's servers.
+    if (!results.servers.database) Object.assign(results.servers, { temporal: `dev server (Temporal CLI ${versions.temporalCli as string}) on a SQLite file`, database: results.county.database });
+  });
+  if ([...sections].every((name) => name === 'county')) sections.clear();
+
+  if (sections.size > 0) try {
     const serverPids: ServerPids = {};
     let temporalAddress = env.TEMPORAL_ADDRESS;
     let mongoBase = env.MONGO_URL?.replace(/\/[^/]*$/, '/');

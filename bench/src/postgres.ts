@@ -39,12 +39,14 @@ async function lowFreePort(): Promise<number> {
 
 export interface RunningPostgres {
   readonly port: number;
+  /** False when the cluster was there already (a kept one, e.g. the county section's cache). */
+  readonly created: boolean;
   stop(): Promise<void>;
 }
 
 /**
- * Debian's PostgreSQL in a fresh cluster under `workDir/<name>` (run as the `postgres` user, trust auth on
- * 127.0.0.1), started with `settings` (`-c` parameters); resolves once it accepts connections.
+ * Debian's PostgreSQL in the cluster under `workDir/<name>`, created when there is none (run as the `postgres` user,
+ * trust auth on 127.0.0.1), started with `settings` (`-c` parameters); resolves once it accepts connections.
  */
 export async function startPostgres(workDir: string, logDir: string, name: string, settings: readonly string[] = []): Promise<RunningPostgres> {
   // The postgres user must reach its data directory inside our (mkdtemp, 0700) work dir.
@@ -54,7 +56,8 @@ export async function startPostgres(workDir: string, logDir: string, name: strin
   mkdirSync(logDir, { recursive: true });
   const { uid, gid } = postgresUser();
   chownSync(dataDir, uid, gid);
-  run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { asPostgres: true });
+  const created = !existsSync(join(dataDir, 'PG_VERSION'));
+  if (created) run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { asPostgres: true });
   const port = await freePort();
   const log = createWriteStream(join(logDir, `${name}.log`));
   const options = ['listen_addresses=127.0.0.1', 'max_connections=200', ...settings].flatMap((setting) => ['-c', setting]);
@@ -75,7 +78,7 @@ export async function startPostgres(workDir: string, logDir: string, name: strin
     await stop();
     throw error;
   }
-  return { port, stop };
+  return { port, created, stop };
 }
 
 export interface PostgresTemporal {

@@ -1,3 +1,5 @@
+import type { CountyResult } from './county.js';
+import type { Probe } from './county-load.js';
 import type { ExportResult } from './export.js';
 import type { FanOutResult } from './fanout.js';
 import type { ReplayResult, WorkerFootprint } from './footprint.js';
@@ -25,6 +27,7 @@ export interface BenchResults {
   inbox?: InboxResult;
   export?: ExportResult;
   web?: WebLoadResult;
+  county?: CountyResult;
   notes: string[];
 }
 
@@ -40,6 +43,7 @@ const pragmaSetting = (pragmas: readonly string[]) => (pragmas.length > 0 ? prag
 /** The markdown table of one run, figures beside their baselines and the goals of issue #11. */
 export function renderMarkdown(r: BenchResults): string {
   const rows: string[][] = [];
+  if (r.county) rows.push(...countyRows(r.county));
   if (r.fanOut) {
     const f = r.fanOut;
     rows.push([`Fan-out, ${f.n} workflows, ${f.concurrency} in flight`, `${f.ours.perSecond} items/s (${f.ours.seconds} s) — ${f.ours.name}`, `${f.raw.perSecond} wf/s (${f.raw.seconds} s) raw trivial workflows`, `${f.ratio}`, `≥ 0.5 ${goal(f.ratio >= 0.5)}`]);
@@ -129,4 +133,45 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     ...(r.notes.length ? ['Notes:', '', ...r.notes.map((n) => `- ${n}`), ''] : []),
   ].join('\n');
+}
+
+/** A window's latencies, or why there are none. */
+const probe = (p: Probe) =>
+  p.count > 0
+    ? `p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, ${p.perSecond}/s (${p.count} calls${p.errors ? `, ${p.errors} errors` : ''}${p.unfinished ? `, ${p.unfinished} unfinished` : ''})`
+    : `nothing answered in the window (${p.errors} errors, ${p.unfinished} unfinished)`;
+
+/** The county section's rows: its sizes and seeding, then each figure beside the read model's query alone and its goal. */
+export function countyRows(c: CountyResult): string[][] {
+  const { sizes } = c.seed;
+  const n = (x: number) => x.toLocaleString('en');
+  const rows: string[][] = [];
+  const seeded = c.seed.phases.map((p) => `${p.phase} ${n(p.records)}${p.seededNow > 0 ? ` (${n(p.seededNow)} in ${p.seconds} s, ${n(p.perSecond)}/s)` : ''}`).join('; ');
+  rows.push([
+    `County at scale ${sizes.scale}: 300 units in 4 levels, ${n(c.seed.users)} users, ${n(sizes.items)} items, ${n(sizes.assignments)} assignments, ${n(sizes.notifications)} notifications, ${n(sizes.audit)} audit entries over 3 years; ${c.database}; load ${c.loadAverage.start} → ${c.loadAverage.end}`,
+    c.store.reused ? `store reused (seeded earlier): ${seeded}` : `seeded in ${c.seed.seconds} s, ${c.seed.writers} writers × batches of ${c.seed.batch}: ${seeded}`,
+    '',
+    '',
+    '',
+  ]);
+  for (const f of c.load.figures) {
+    const p99 = f.api ?? f.baseline;
+    const met = p99.count > 0 && p99.unfinished === 0 && p99.errors === 0 && p99.p99Ms <= f.goalMs;
+    rows.push([
+      `County: ${f.what}, ${f.users === 1 ? 'one user' : `${f.users} concurrent users`}`,
+      f.api ? `API: ${probe(f.api)}` : probe(f.baseline),
+      f.api ? `read model alone: ${probe(f.baseline)}` : '(the query itself)',
+      f.api && f.api.count > 0 && f.baseline.count > 0 ? `p99 ×${ratio(f.api.p99Ms, f.baseline.p99Ms)}` : '',
+      `${f.users === 1 ? '' : 'p99 '}≤ ${f.goalMs} ms ${goal(met)}`,
+    ]);
+  }
+  const e = c.load.export;
+  rows.push([
+    `County: ledger export of ${e.unitId}, ${n(e.rows)} rows (${(e.bytes / 1024 / 1024).toFixed(1)} MiB XLSX)`,
+    `${e.seconds} s, API RSS ${e.apiRssStartMiB} → peak ${e.apiRssPeakMiB} MiB`,
+    `driver cursor alone: ${e.driver.seconds} s`,
+    `×${ratio(e.seconds, e.driver.seconds)} time`,
+    `≤ 5 s ${goal(e.seconds <= 5 && e.rows === e.expectedRows)}${e.rows < 10_000 ? ` (goal set for 10,000 rows)` : ''}`,
+  ]);
+  return rows;
 }

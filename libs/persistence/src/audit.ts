@@ -130,19 +130,39 @@ export class AuditLogRepository {
     return next;
   }
 
+  /**
+   * Appends entries in order with one insert, linked as `append` links them (bulk loads by a single writer:
+   * `npm run bench`'s county seed). Another process appending meanwhile makes the insert fail on a taken seq.
+   */
+  appendMany(inputs: readonly AuditAppend[]): Promise<AuditRecord[]> {
+    const next = this.queue.then(async () => {
+      let tail = this.newestSeen ?? (await this.tail());
+      const entries = inputs.map((input) => (tail = this.entryAfter(tail, normalise(input))));
+      if (entries.length > 0) await this.entries.collection.insertMany(entries as never[], { ordered: true });
+      this.newestSeen = tail;
+      return entries;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private entryAfter(tail: AuditRecord | null, fields: ReturnType<typeof normalise>): AuditRecord {
+    const unsigned: Omit<AuditRecord, 'hash'> = {
+      _id: (tail?._id ?? 0) + 1,
+      at: this.now(),
+      ...fields,
+      prevHash: tail?.hash ?? GENESIS_HASH,
+    };
+    return { ...unsigned, hash: auditHash(unsigned) };
+  }
+
   private async appendNow(input: AuditAppend): Promise<AuditRecord> {
     const fields = normalise(input);
     for (let attempt = 1; ; attempt++) {
       // First try after the newest entry this process knows (no read when it is the only writer); after a
       // lost race, read the real tail.
       const tail = attempt === 1 && this.newestSeen ? this.newestSeen : await this.tail();
-      const unsigned: Omit<AuditRecord, 'hash'> = {
-        _id: (tail?._id ?? 0) + 1,
-        at: this.now(),
-        ...fields,
-        prevHash: tail?.hash ?? GENESIS_HASH,
-      };
-      const entry: AuditRecord = { ...unsigned, hash: auditHash(unsigned) };
+      const entry = this.entryAfter(tail, fields);
       try {
         // The driver's insertOne: the stored document is exactly the hashed one (no mongoose casting or defaults).
         await this.entries.collection.insertOne(entry as never);

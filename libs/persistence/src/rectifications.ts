@@ -1,6 +1,6 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type Light, type LookBackFailureMark, type RectificationState, type Status } from '@duban/domain';
-import { projectVersioned } from './versioned-projection.js';
+import { projectVersioned, projectVersionedMany } from './versioned-projection.js';
 
 /** The read model of one item: its latest projected state plus fields that make queries indexable. */
 export interface RectificationRecord extends RectificationState {
@@ -82,8 +82,17 @@ export class RectificationReadModel {
    * or reordered projection never goes backwards or duplicates.
    */
   async project(state: RectificationState, unitScope: string[]): Promise<void> {
+    await projectVersioned(this.items, state.id, state.version, this.recordOf(state, unitScope));
+  }
+
+  /** Many states at once (bulk loads: `npm run bench`'s county seed): the records `project` writes, inserted together. */
+  async projectMany(entries: readonly { state: RectificationState; unitScope: string[] }[]): Promise<void> {
+    await projectVersionedMany(this.items, entries.map(({ state, unitScope }) => ({ id: state.id, version: state.version, record: this.recordOf(state, unitScope) })));
+  }
+
+  private recordOf(state: RectificationState, unitScope: string[]): Omit<RectificationRecord, '_id'> {
     const due = new Date(state.dueAt);
-    const record: Omit<RectificationRecord, '_id'> = {
+    return {
       ...state,
       unitScope,
       due,
@@ -93,7 +102,6 @@ export class RectificationReadModel {
       escalationOpen: state.escalation.level > 0 && state.escalation.handled === null && RUNNING_STATUSES.includes(state.status),
       projectedAt: new Date(),
     };
-    await projectVersioned(this.items, state.id, state.version, record);
   }
 
   findById(id: string): Promise<RectificationRecord | null> {

@@ -1,4 +1,4 @@
-import type { Model, mongo } from 'mongoose';
+import { mongo, type Model } from 'mongoose';
 import { isFerretDb } from './database.js';
 import { isDuplicateKey } from './settings.js';
 
@@ -49,5 +49,25 @@ export async function projectVersioned<T extends { version: number }>(model: Mod
   } catch (error) {
     // The filter missed because the stored version is not older, and the upsert hit the same _id.
     if (!isDuplicateKey(error)) throw error;
+  }
+}
+
+/**
+ * `projectVersioned` for many records at once (bulk loads): one unordered insert of the same records; each one
+ * already stored (a duplicate `_id`) then goes through `projectVersioned`, so the version rule holds as for one.
+ */
+export async function projectVersionedMany<T extends { version: number }>(model: Model<T>, records: readonly { id: string; version: number; record: Omit<T, '_id'> }[]): Promise<void> {
+  if (records.length === 0) return;
+  const items = model.collection as unknown as mongo.Collection<ProjectedRecord>;
+  try {
+    await items.insertMany(records.map(({ id, record }) => ({ ...record, _id: id }) as never), { ordered: false, ignoreUndefined: true });
+  } catch (error) {
+    if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+    const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+    if (writeErrors.length === 0 || !writeErrors.every((writeError) => writeError.code === 11000)) throw error;
+    for (const writeError of writeErrors) {
+      const { id, version, record } = records[writeError.index]!;
+      await projectVersioned(model, id, version, record);
+    }
   }
 }
