@@ -136,10 +136,12 @@ export function renderMarkdown(r: BenchResults): string {
 }
 
 /** A window's latencies, or why there are none. */
-const probe = (p: Probe) =>
-  p.count > 0
+const probe = (p: Probe) => {
+  if (p.note) return p.count > 0 ? `${p.maxMs} ms: ${p.note}` : p.note;
+  return p.count > 0
     ? `p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms, ${p.perSecond}/s (${p.count} calls${p.errors ? `, ${p.errors} errors` : ''}${p.unfinished ? `, ${p.unfinished} unfinished` : ''})`
     : `nothing answered in the window (${p.errors} errors, ${p.unfinished} unfinished)`;
+};
 
 /** The county section's rows: its sizes and seeding, then each figure beside the read model's query alone and its goal. */
 export function countyRows(c: CountyResult): string[][] {
@@ -157,12 +159,13 @@ export function countyRows(c: CountyResult): string[][] {
   for (const f of c.load.figures) {
     const p99 = f.api ?? f.baseline;
     const met = p99.count > 0 && p99.unfinished === 0 && p99.errors === 0 && p99.p99Ms <= f.goalMs;
+    const measured = p99.count > 0 || p99.unfinished > 0 || p99.errors > 0;
     rows.push([
       `County: ${f.what}, ${f.users === 1 ? 'one user' : `${f.users} concurrent users`}`,
       f.api ? `API: ${probe(f.api)}` : probe(f.baseline),
       f.api ? `read model alone: ${probe(f.baseline)}` : '(the query itself)',
       f.api && f.api.count > 0 && f.baseline.count > 0 ? `p99 ×${ratio(f.api.p99Ms, f.baseline.p99Ms)}` : '',
-      `${f.users === 1 ? '' : 'p99 '}≤ ${f.goalMs} ms ${goal(met)}`,
+      `${f.users === 1 ? '' : 'p99 '}≤ ${f.goalMs} ms ${measured ? goal(met) : '—'}`,
     ]);
   }
   const e = c.load.export;

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { countyOrg, countyOrgFile } from '../../bench/src/county-org.js';
+import { benchCounty } from '../../bench/src/county-load.js';
+import { countySizes, seedCounty } from '../../bench/src/county-seed.js';
 import { benchExport } from '../../bench/src/export.js';
 import { benchFanOut, publishTaskList, registerItems } from '../../bench/src/fanout.js';
 import { benchReplay, workerFootprint } from '../../bench/src/footprint.js';
 import { benchInbox } from '../../bench/src/inbox.js';
 import { BENCH_PASSWORD, benchOrg, leadUnits } from '../../bench/src/org.js';
-import { renderMarkdown, type BenchResults } from '../../bench/src/report.js';
+import { countyRows, renderMarkdown, type BenchResults } from '../../bench/src/report.js';
 import { EXPORT_UNIT, seedReadModel } from '../../bench/src/seed.js';
 import { login, type BenchTarget } from '../../bench/src/target.js';
 import { benchTimerLateness, rawTimerLateness } from '../../bench/src/timers.js';
@@ -99,5 +102,61 @@ describe('benchmarks at tiny sizes', () => {
 
     const markdown = renderMarkdown({ ...results, finishedAt: new Date().toISOString() });
     for (const heading of ['Fan-out', 'monthly list of 10 assignments', 'Inbox page 1', 'Inbox page 3', 'Timer lateness', 'raw Temporal, 4 trivial workflows sleeping until deadlines', 'CPU per firing', 'Worker RSS', 'Replay', 'Ledger export']) expect(markdown).toContain(heading);
+  });
+});
+
+describe('the county section at a tiny scale', () => {
+  const county = countyOrg();
+  let countyStack: Stack;
+  beforeAll(async () => {
+    countyStack = await startStack(countyOrgFile(county));
+  });
+  afterAll(async () => {
+    await countyStack?.close();
+  });
+
+  it('seeds a county through the read models, resumes a cut-short seed without duplicates, and measures every figure through the API beside the read model alone', { timeout: 600_000 }, async () => {
+    const scale = 0.0005;
+    const sizes = countySizes(scale);
+    const seed = await seedCounty(countyStack.database, county, { scale, writers: 2, batch: 40 });
+    expect(seed.phases.map((p) => [p.phase, p.records, p.seededNow])).toEqual([
+      ['users', county.users.length, county.users.length],
+      ['items', 100, 100],
+      ['assignments', 250, 250],
+      ['notifications', 500, 500],
+      ['audit', 500, 500],
+    ]);
+    const count = (name: string) => countyStack.database.collection(name).countDocuments();
+    expect([await count('rectifications'), await count('assignments'), await count('notifications'), await count('audit_log')]).toEqual([100, 250, 500, 500]);
+
+    // A run cut short after the items were written but before their progress was saved: they are written again, not twice.
+    await countyStack.database.collection('bench_seed').updateOne({ _id: 'county' as never }, { $set: { 'done.items': 0 } });
+    const resumed = await seedCounty(countyStack.database, county, { scale, writers: 2, batch: 40 });
+    expect(resumed.anchor).toBe(seed.anchor);
+    expect(resumed.phases.map((p) => [p.phase, p.seededNow])).toEqual([['users', 0], ['items', 100], ['assignments', 0], ['notifications', 0], ['audit', 0]]);
+    expect(await count('rectifications')).toBe(100);
+
+    const load = await benchCounty(countyStack.baseUrl, process.pid, countyStack.database, county, sizes, { anchor: Date.parse(seed.anchor), users: 2, windowSeconds: 1, maxWaitSeconds: 60, deepPage: 2, limit: 2 });
+    const whats = load.figures.map((f) => f.what);
+    for (const list of ['inbox', 'assignment list', 'notification list']) {
+      for (const kind of ['village', 'township', 'department', 'office']) {
+        expect(whats).toContain(`${list} page 1, ${kind}`);
+        expect(whats.some((w) => w.startsWith(`${list} deep page`) && w.endsWith(`, ${kind}`))).toBe(true);
+      }
+    }
+    for (const what of ['item detail', 'counts by light', 'dashboard, office', 'dashboard, township', 'audit search by user and day']) expect(whats.some((w) => w.startsWith(what))).toBe(true);
+    // Every call answered 200: the API and the read model alone both ran each query.
+    for (const f of load.figures) {
+      const probe = f.api ?? f.baseline;
+      expect([f.what, probe.errors, probe.unfinished, f.baseline.errors]).toEqual([f.what, 0, 0, 0]);
+      // A deep page is left out only when page 1 was already slower than the window (a loaded machine).
+      if (!probe.note?.startsWith('not measured')) expect([f.what, probe.count > 0]).toEqual([f.what, true]);
+    }
+    expect(load.export).toMatchObject({ unitId: 'dept-01', expectedRows: 5, rows: 5, driver: { rows: 5 } });
+
+    const rows = countyRows({ database: 'FerretDB', store: { dir: 'test', reused: false }, seed, load, loadAverage: { start: 0, end: 0 } }).map((cells) => cells[0]);
+    expect(rows[0]).toContain('County at scale 0.0005');
+    expect(rows).toContain('County: inbox page 1, village, 2 concurrent users');
+    expect(rows.at(-1)).toContain('ledger export of dept-01, 5 rows');
   });
 });
