@@ -149,7 +149,7 @@ describe('the county section at a tiny scale', () => {
     for (const f of load.figures) {
       const probe = f.api ?? f.baseline;
       expect([f.what, probe.errors, probe.unfinished, f.baseline.errors]).toEqual([f.what, 0, 0, 0]);
-      // A deep page is left out only when page 1 was already slower than the window (a loaded machine).
+      // A deep page is left out only when page 1 did not answer within its window (a loaded machine).
       if (!probe.note?.startsWith('not measured')) expect([f.what, probe.count > 0]).toEqual([f.what, true]);
     }
     expect(load.export).toMatchObject({ unitId: 'dept-01', expectedRows: 5, rows: 5, driver: { rows: 5 } });
