@@ -80,9 +80,9 @@ async function window(lanes: number, durationMs: number, task: (lane: number) =>
  */
 async function probeThenWindow(users: number, durationMs: number, task: (lane: number) => Promise<unknown>, maxWaitMs: number, stray: Promise<unknown>[]): Promise<Probe> {
   const t0 = performance.now();
-  let failed = false;
-  const call = task(0).catch(() => {
-    failed = true;
+  let failed: string | null = null;
+  const call = task(0).catch((error: unknown) => {
+    failed = (error instanceof Error ? error.message : String(error)).slice(0, 160);
   });
   const answered = await Promise.race([call.then(() => true), sleep(maxWaitMs).then(() => false)]);
   const ms = Math.round((performance.now() - t0) * 10) / 10;
@@ -91,7 +91,7 @@ async function probeThenWindow(users: number, durationMs: number, task: (lane: n
     stray.push(call);
     return { ...none, errors: 0, unfinished: 1, note: `one call alone did not answer within ${maxWaitMs / 1000} s` };
   }
-  if (failed) return { ...none, errors: 1, unfinished: 0, note: 'one call alone failed' };
+  if (failed !== null) return { ...none, errors: 1, unfinished: 0, note: `one call alone failed: ${failed as string}` };
   // `users` such calls share the cores: run them only when they can finish within the window and the wait after it.
   if (ms > durationMs || (ms * users) / cpus().length > durationMs + maxWaitMs) {
     return { p50Ms: ms, p99Ms: ms, maxMs: ms, count: 1, errors: 0, unfinished: 0, perSecond: 0, note: `one call alone; ${users} at once would not finish within the ${durationMs / 1000} s window and ${maxWaitMs / 1000} s after it, so they were not run` };
@@ -99,16 +99,43 @@ async function probeThenWindow(users: number, durationMs: number, task: (lane: n
   return window(users, durationMs, task, maxWaitMs);
 }
 
-/** Logs a user in, waiting out the API's per-address limit of login attempts (30 a minute). */
-async function login(apiUrl: string, username: string): Promise<string> {
-  for (let attempt = 0; attempt < 40; attempt++) {
-    const response = await fetch(`${apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: BENCH_PASSWORD }) });
-    const body = (await response.json()) as { accessToken?: string };
-    if (response.status === 200 && body.accessToken) return body.accessToken;
-    if (response.status !== 429) throw new Error(`login ${username}: ${response.status} ${JSON.stringify(body)}`);
-    await sleep(5000);
+/**
+ * The users' sessions: logged in once (waiting out the API's limit of 30 login attempts a minute from one address),
+ * then renewed with their refresh tokens before the 15-minute access tokens run out.
+ */
+class Sessions {
+  private readonly held = new Map<string, { access: string; refresh: string; at: number }>();
+  constructor(private readonly apiUrl: string) {}
+
+  async login(user: CountyUser): Promise<void> {
+    if (this.held.has(user.id)) return;
+    for (let attempt = 0; attempt < 40; attempt++) {
+      const response = await fetch(`${this.apiUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: user.username, password: BENCH_PASSWORD }) });
+      const body = (await response.json()) as { accessToken?: string; refreshToken?: string };
+      if (response.status === 200 && body.accessToken && body.refreshToken) {
+        this.held.set(user.id, { access: body.accessToken, refresh: body.refreshToken, at: Date.now() });
+        return;
+      }
+      if (response.status !== 429) throw new Error(`login ${user.username}: ${response.status} ${JSON.stringify(body)}`);
+      await sleep(5000);
+    }
+    throw new Error(`login ${user.username}: still limited after 200 s`);
   }
-  throw new Error(`login ${username}: still limited after 200 s`);
+
+  token(user: CountyUser): string {
+    return this.held.get(user.id)!.access;
+  }
+
+  /** Renews every session older than 10 minutes. */
+  async renew(): Promise<void> {
+    for (const [id, session] of this.held) {
+      if (Date.now() - session.at < 10 * 60_000) continue;
+      const response = await fetch(`${this.apiUrl}/api/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: session.refresh }) });
+      const body = (await response.json()) as { accessToken?: string; refreshToken?: string };
+      if (response.status !== 200 || !body.accessToken || !body.refreshToken) throw new Error(`refresh ${id}: ${response.status} ${JSON.stringify(body)}`);
+      this.held.set(id, { access: body.accessToken, refresh: body.refreshToken, at: Date.now() });
+    }
+  }
 }
 
 async function getOk(apiUrl: string, path: string, token: string): Promise<unknown> {
@@ -225,12 +252,14 @@ export async function benchCounty(
   const lanes = options.users;
   const figures: CountyFigure[] = [];
   let stray: Promise<unknown>[] = [];
+  const sessions = new Sessions(apiUrl);
   const measure = async (kind: CountyFigureKind, what: string, users: number, goalMs: number, api: ((lane: number) => Promise<unknown>) | null, baseline: (lane: number) => Promise<unknown>) => {
     if (stray.length > 0) {
       say(`waiting up to ${(5 * maxWaitMs) / 1000} s for ${stray.length} call(s) that did not answer`);
       await Promise.race([Promise.allSettled(stray), sleep(5 * maxWaitMs)]);
       stray = [];
     }
+    await sessions.renew();
     const apiProbe = api ? await probeThenWindow(users, durationMs, api, maxWaitMs, stray) : null;
     const baselineProbe = await probeThenWindow(users, durationMs, baseline, maxWaitMs, stray);
     figures.push({ kind, what, users, api: apiProbe, baseline: baselineProbe, goalMs });
@@ -240,12 +269,9 @@ export async function benchCounty(
   };
 
   const people = peopleOf(org, lanes);
-  const tokens = new Map<string, string>();
   say(`logging in ${new Set(Object.values(people).flat().map((u) => u.id)).size + 1} users (the API allows 30 logins a minute from one address)`);
-  for (const user of [...Object.values(people).flat(), org.users.find((u) => u.username === 'auditor')!]) {
-    if (!tokens.has(user.id)) tokens.set(user.id, await login(apiUrl, user.username));
-  }
-  const tokenOf = (user: CountyUser) => tokens.get(user.id)!;
+  for (const user of [...Object.values(people).flat(), org.users.find((u) => u.username === 'auditor')!]) await sessions.login(user);
+  const tokenOf = (user: CountyUser) => sessions.token(user);
   const now = () => new Date();
 
   for (const spec of listSpecs(database, now, limit)) {
@@ -260,7 +286,10 @@ export async function benchCounty(
       }
       // The deep page of each distinct user (the office's people see the same lists: one walk serves them).
       const deep = new Map<string, { page: number; cursor: string | null; after: unknown }>();
-      for (const user of users) deep.set(user.id, await deepPage(apiUrl, spec, user, tokenOf(user), options.deepPage, limit));
+      for (const user of users) {
+        await sessions.renew();
+        deep.set(user.id, await deepPage(apiUrl, spec, user, tokenOf(user), options.deepPage, limit));
+      }
       const pages = [...deep.values()].map((d) => d.page);
       const reach = Math.min(...pages) === Math.max(...pages) ? `page ${pages[0]}` : `pages ${Math.min(...pages)}–${Math.max(...pages)}`;
       await measure(
@@ -317,6 +346,7 @@ export async function benchCounty(
 
   say(`ledger export of ${COUNTY_EXPORT_UNIT} …`);
   const expectedRows = Math.ceil(sizes.items / 20);
+  await sessions.renew();
   const exported = await benchExport(apiUrl, apiPid, database, { token: tokenOf(office[0]!), unitId: COUNTY_EXPORT_UNIT, expectedRows });
   return { seconds: Math.round((performance.now() - started) / 1000), figures, export: exported };
 }

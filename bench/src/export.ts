@@ -31,12 +31,17 @@ export async function benchExport(apiUrl: string, apiPid: number, database: Conn
   const { token, unitId, expectedRows } = options;
   const sampler = sampleRss(apiPid);
   const started = performance.now();
-  const response = await fetch(`${apiUrl}/api/reports/ledger?unitId=${unitId}`, { headers: { authorization: `Bearer ${token}` } });
-  if (response.status !== 200) throw new Error(`ledger export: ${response.status} ${await response.text()}`);
   const chunks: Buffer[] = [];
-  for await (const chunk of response.body!) chunks.push(Buffer.from(chunk));
+  let memory: ReturnType<ReturnType<typeof sampleRss>['stop']> | undefined;
+  try {
+    const response = await fetch(`${apiUrl}/api/reports/ledger?unitId=${unitId}`, { headers: { authorization: `Bearer ${token}` } });
+    if (response.status !== 200) throw new Error(`ledger export: ${response.status} ${await response.text()}`);
+    for await (const chunk of response.body!) chunks.push(Buffer.from(chunk));
+  } finally {
+    // Stopped on a failure too: the API is stopped next, and a sample of a gone process would throw.
+    memory = sampler.stop();
+  }
   const took = seconds(started);
-  const memory = sampler.stop();
   const file = Buffer.concat(chunks);
 
   const driverStarted = performance.now();
