@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM helper without types
@@ -58,6 +58,7 @@ export async function startPostgres(workDir: string, logDir: string, name: strin
   chownSync(dataDir, uid, gid);
   const created = !existsSync(join(dataDir, 'PG_VERSION'));
   if (created) run('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { asPostgres: true });
+  else refuseIfRunning(dataDir);
   const port = await freePort();
   const log = createWriteStream(join(logDir, `${name}.log`));
   const options = ['listen_addresses=127.0.0.1', 'max_connections=200', ...settings].flatMap((setting) => ['-c', setting]);
@@ -79,6 +80,19 @@ export async function startPostgres(workDir: string, logDir: string, name: strin
     throw error;
   }
   return { port, created, stop };
+}
+
+/** A kept cluster whose server still runs (a run that was killed, or one running now) cannot be started twice. */
+function refuseIfRunning(dataDir: string): void {
+  const lock = join(dataDir, 'postmaster.pid');
+  if (!existsSync(lock)) return;
+  const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return; // a stale lock: PostgreSQL removes it itself
+  }
+  throw new Error(`PostgreSQL (pid ${pid}) still runs in ${dataDir}: another bench run uses it, or one was killed; stop it with \`kill -INT ${pid}\``);
 }
 
 export interface PostgresTemporal {
