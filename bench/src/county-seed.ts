@@ -41,6 +41,8 @@ export interface CountySeedPhase {
   readonly seededNow: number;
   readonly seconds: number;
   readonly perSecond: number;
+  /** How the run that wrote them did (seconds, records a second), kept in the store for the runs that reuse it. */
+  readonly seeded?: { seconds: number; perSecond: number };
 }
 export interface CountySeedResult {
   readonly sizes: CountySizes;
@@ -233,6 +235,8 @@ interface Progress {
   anchor: Date;
   scale: number;
   done: Partial<Record<Phase, number>>;
+  /** Seconds the runs that wrote each phase spent on it, added up over resumed runs. */
+  seconds?: Partial<Record<Phase, number>>;
 }
 
 /**
@@ -288,7 +292,10 @@ export async function seedCounty(
     });
     const seconds = Math.round((performance.now() - t0) / 100) / 10;
     const seededNow = total - from;
-    phases.push({ phase, records: total, seededNow, seconds, perSecond: seededNow > 0 && seconds > 0 ? Math.round(seededNow / seconds) : 0 });
+    const spent = Math.round(((stored?.seconds?.[phase] ?? 0) + (seededNow > 0 ? seconds : 0)) * 10) / 10;
+    if (seededNow > 0) await progressOf.updateOne({ _id: 'county' }, { $set: { [`seconds.${phase}`]: spent } });
+    const seeded = spent > 0 ? { seeded: { seconds: spent, perSecond: Math.round(total / spent) } } : {};
+    phases.push({ phase, records: total, seededNow, seconds, perSecond: seededNow > 0 && seconds > 0 ? Math.round(seededNow / seconds) : 0, ...seeded });
   };
 
   const users = new UserRepository(database);

@@ -148,7 +148,9 @@ export function countyRows(c: CountyResult): string[][] {
   const { sizes } = c.seed;
   const n = (x: number) => x.toLocaleString('en');
   const rows: string[][] = [];
-  const seeded = c.seed.phases.map((p) => `${p.phase} ${n(p.records)}${p.seededNow > 0 ? ` (${n(p.seededNow)} in ${p.seconds} s, ${n(p.perSecond)}/s)` : ''}`).join('; ');
+  const when = (p: CountyResult['seed']['phases'][number]) =>
+    p.seededNow > 0 ? ` (${n(p.seededNow)} in ${p.seconds} s, ${n(p.perSecond)}/s)` : p.seeded ? ` (seeded earlier in ${p.seeded.seconds} s, ${n(p.seeded.perSecond)}/s)` : '';
+  const seeded = c.seed.phases.map((p) => `${p.phase} ${n(p.records)}${when(p)}`).join('; ');
   rows.push([
     `County at scale ${sizes.scale}: 300 units in 4 levels, ${n(c.seed.users)} users, ${n(sizes.items)} items, ${n(sizes.assignments)} assignments, ${n(sizes.notifications)} notifications, ${n(sizes.audit)} audit entries over 3 years; ${c.database}; load ${c.loadAverage.start} → ${c.loadAverage.end}`,
     c.store.reused ? `store reused (seeded earlier): ${seeded}` : `seeded in ${c.seed.seconds} s, ${c.seed.writers} writers × batches of ${c.seed.batch}: ${seeded}`,
