@@ -261,7 +261,9 @@ export async function seedCounty(
   const anchor = stored?.anchor.getTime() ?? Date.now();
   if (!stored) await progressOf.insertOne({ _id: 'county', anchor: new Date(anchor), scale: sizes.scale, done: {} });
   const done: Partial<Record<Phase, number>> = { ...stored?.done };
-  const save = (phase: Phase, n: number) => progressOf.updateOne({ _id: 'county' }, { $set: { [`done.${phase}`]: n } });
+  // One save at a time, in order: two writers' saves in flight at once could land the smaller count last.
+  let saved: Promise<unknown> = Promise.resolve();
+  const save = (phase: Phase, n: number) => (saved = saved.then(() => progressOf.updateOne({ _id: 'county' }, { $set: { [`done.${phase}`]: n } })));
 
   const started = performance.now();
   const phases: CountySeedPhase[] = [];
