@@ -94,7 +94,8 @@ async function probeThenWindow(users: number, durationMs: number, task: (lane: n
   if (failed !== null) return { ...none, errors: 1, unfinished: 0, note: `one call alone failed: ${failed as string}` };
   // `users` such calls share the cores: run them only when they can finish within the window and the wait after it.
   if (ms > durationMs || (ms * users) / cpus().length > durationMs + maxWaitMs) {
-    return { p50Ms: ms, p99Ms: ms, maxMs: ms, count: 1, errors: 0, unfinished: 0, perSecond: 0, note: `one call alone; ${users} at once would not finish within the ${durationMs / 1000} s window and ${maxWaitMs / 1000} s after it, so they were not run` };
+    const why = users === 1 ? `slower than the ${durationMs / 1000} s window` : `${users} at once would not finish within the ${durationMs / 1000} s window and ${maxWaitMs / 1000} s after it, so they were not run`;
+    return { p50Ms: ms, p99Ms: ms, maxMs: ms, count: 1, errors: 0, unfinished: 0, perSecond: 0, note: `one call alone; ${why}` };
   }
   return window(users, durationMs, task, maxWaitMs);
 }
