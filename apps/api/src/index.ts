@@ -6,3 +6,4 @@ export { loadOrg, parseOrgFile, type OrgFile } from './org/org-file.js';
 export { bootstrapAdmin } from './org/bootstrap.js';
 export { resolveJwtSecret } from './auth/jwt-secret.js';
 export { totpCode } from './auth/totp.js';
+export { DashboardBuilder, type DashboardView } from './report/dashboard.js';

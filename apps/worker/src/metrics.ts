@@ -2,20 +2,21 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Connection } from 'mongoose';
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { RectificationReadModel } from '@duban/persistence';
+import { RectificationCounts, RectificationReadModel } from '@duban/persistence';
 
 /**
  * The worker's Prometheus endpoint (`GET /metrics`): Temporal's own worker metrics — workflow task latency
  * (`temporal_workflow_task_execution_latency`, `…_schedule_to_start_latency`), activity failures
  * (`temporal_activity_execution_failed`, `temporal_local_activity_execution_failed`), poll and slot counts —
  * exported by the Temporal runtime on an internal loopback port and passed through, followed by Duban's: open
- * items by light, read from the read model.
+ * items by light, read from the counts read model.
  */
 export class WorkerMetrics {
   readonly registry = new Registry();
 
   constructor(database: Connection, private readonly temporalExporterUrl: string | undefined) {
     const items = new RectificationReadModel(database);
+    const counts = RectificationCounts.of(database);
     this.registry.setDefaultLabels({ service: 'duban-worker' });
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
@@ -24,8 +25,10 @@ export class WorkerMetrics {
       labelNames: ['light'] as const,
       registers: [this.registry],
       async collect() {
-        const counts = await items.countRunningByLight(new Date());
-        for (const [light, count] of Object.entries(counts)) this.set({ light }, count);
+        // From the counts read model once built (the worker builds it before it polls); counting the items otherwise.
+        const now = new Date();
+        const byLight = (await counts.isBuilt()) ? await counts.runningByLight(now) : await items.countRunningByLight(now);
+        for (const [light, count] of Object.entries(byLight)) this.set({ light }, count);
       },
     });
   }

@@ -3,6 +3,7 @@ import type { Connection } from 'mongoose';
 import { TASK_QUEUE } from '@duban/contracts';
 import { DEFAULT_MAX_CACHED_WORKFLOWS, type WebhookAllowList } from '@duban/config';
 import { Client } from '@temporalio/client';
+import { RectificationCounts } from '@duban/persistence';
 import {
   createAssignmentActivities,
   createCalendarActivities,
@@ -28,8 +29,12 @@ export interface DubanWorkerOptions {
   readonly activityInterceptors?: NonNullable<NonNullable<WorkerOptions['interceptors']>['activity']>;
 }
 
-/** The worker: every workflow type and the activities, bound to the database connection. */
-export function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> {
+/**
+ * The worker: every workflow type and the activities, bound to the database connection. Before it polls, the counts
+ * read model is built from the items if it never was (an install upgraded with items already stored).
+ */
+export async function createDubanWorker(options: DubanWorkerOptions): Promise<Worker> {
+  await RectificationCounts.of(options.database).ensureBuilt();
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   // Task-list activities start and update assignment workflows; the worker's connection serves that client too.
   const client = new Client({ connection: options.temporal, namespace: options.namespace });

@@ -2,6 +2,7 @@ export * from './database.js';
 export * from './units.js';
 export * from './users.js';
 export * from './rectifications.js';
+export * from './rectification-counts.js';
 export * from './settings.js';
 export * from './notifications.js';
 export * from './webhooks.js';

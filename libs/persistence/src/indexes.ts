@@ -9,6 +9,7 @@ import { idempotencyModel } from './idempotency.js';
 import { NoticeRepository } from './notices.js';
 import { notificationModel } from './notifications.js';
 import { rectificationModel } from './rectifications.js';
+import { rectificationCountModel } from './rectification-counts.js';
 import { sessionModel } from './sessions.js';
 import { taskListModel } from './task-lists.js';
 import { taskTemplateModel } from './task-templates.js';
@@ -20,7 +21,7 @@ import { webhookChannelModel, webhookDeliveryModel } from './webhooks.js';
 
 /** Registers every model on the connection, so that index creation and queries see all of them. */
 export function registerModels(connection: Connection): void {
-  [assignmentModel, taskListModel, campaignModel, taskTemplateModel, attachmentModel, calendarOverrideModel, idempotencyModel, inspectionModel, lookBackModel, notificationModel, rectificationModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
+  [assignmentModel, taskListModel, campaignModel, taskTemplateModel, attachmentModel, calendarOverrideModel, idempotencyModel, inspectionModel, lookBackModel, notificationModel, rectificationModel, rectificationCountModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
     (register) => register(connection),
   );
   new NoticeRepository(connection);

@@ -1,5 +1,6 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type Light, type LookBackFailureMark, type RectificationState, type Status } from '@duban/domain';
+import { RectificationCounts } from './rectification-counts.js';
 import { projectVersioned, projectVersionedMany } from './versioned-projection.js';
 
 /** The read model of one item: its latest projected state plus fields that make queries indexable. */
@@ -83,11 +84,15 @@ export class RectificationReadModel {
    */
   async project(state: RectificationState, unitScope: string[]): Promise<void> {
     await projectVersioned(this.items, state.id, state.version, this.recordOf(state, unitScope));
+    // After the item, whichever version is stored now: a retry after a crash between the two still counts it.
+    await RectificationCounts.of(this.items.db).reconcile(state.id);
   }
 
   /** Many states at once (bulk loads: `npm run bench`'s county seed): the records `project` writes, inserted together. */
   async projectMany(entries: readonly { state: RectificationState; unitScope: string[] }[]): Promise<void> {
     await projectVersionedMany(this.items, entries.map(({ state, unitScope }) => ({ id: state.id, version: state.version, record: this.recordOf(state, unitScope) })));
+    const counts = RectificationCounts.of(this.items.db);
+    for (const { state } of entries) await counts.reconcile(state.id);
   }
 
   private recordOf(state: RectificationState, unitScope: string[]): Omit<RectificationRecord, '_id'> {

@@ -2,12 +2,13 @@ import { Body, Controller, Get, Header, Inject, Put, Query, StreamableFile } fro
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
 import { DEFAULT_EVALUATION_POLICY, LEDGER_COLUMNS, endOfShanghaiDay, parsePeriod, startOfShanghaiDay, type Actor, type EvaluationPolicy } from '@duban/domain';
-import { ReportReadModel, SettingsRepository, UnitRepository, type RectificationRecord, type UnitRecord } from '@duban/persistence';
+import { RectificationCounts, ReportReadModel, SettingsRepository, UnitRepository, type RectificationRecord, type UnitRecord } from '@duban/persistence';
 import { AuditedRead } from '../audit/audit.interceptor.js';
 import { ApiError } from '../common/api-error.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { DashboardBuilder, type DashboardView } from './dashboard.js';
+import { dashboardFromCounts } from './dashboard-counts.js';
 import { DashboardQueryDto, EvaluationPolicyDto, EvaluationQueryDto, LedgerQueryDto } from './dtos/report-query.dto.js';
 import { EvaluationBuilder, type EvaluationView } from './evaluation.js';
 import { ledgerRow } from './ledger.js';
@@ -22,6 +23,7 @@ const XLSX_RESPONSE = { description: 'XLSX 文件（流式输出）', content: {
 @Controller('reports')
 export class ReportController {
   private readonly items: ReportReadModel;
+  private readonly counts: RectificationCounts;
   private readonly units: UnitRepository;
   private readonly settings: SettingsRepository;
 
@@ -30,6 +32,7 @@ export class ReportController {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.items = new ReportReadModel(database);
+    this.counts = RectificationCounts.of(database);
     this.units = new UnitRepository(database);
     this.settings = new SettingsRepository(database);
   }
@@ -74,8 +77,17 @@ export class ReportController {
   })
   async dashboard(@Query() query: DashboardQueryDto, @CurrentActor() actor: Actor): Promise<DashboardView> {
     const now = this.clock.now();
-    const builder = new DashboardBuilder(now, await this.unitNames());
-    const records = this.items.stream({ ...this.scoped(actor, query.unitId), ...(query.source ? { source: query.source } : {}), now });
+    const units = await this.units.list();
+    const unitName = namesOf(units);
+    const scoped = this.scoped(actor, query.unitId);
+    const scope = countsScope(scoped, units);
+    if (scope !== null && (await this.counts.isBuilt())) {
+      const groups = await this.counts.groups({ ...(scope !== undefined ? { scope } : {}), ...(query.source ? { source: query.source } : {}), now });
+      return dashboardFromCounts(groups, now, unitName);
+    }
+    // Two unrelated units asked together, or counts not built yet (the worker builds them at its first start).
+    const builder = new DashboardBuilder(now, unitName);
+    const records = this.items.stream({ ...scoped, ...(query.source ? { source: query.source } : {}), now });
     for await (const record of records) builder.add(record);
     return builder.view();
   }
@@ -190,7 +202,25 @@ export class ReportController {
   }
 
   private async unitNames(): Promise<(id: string) => string> {
-    const names = new Map((await this.units.list()).map((u: UnitRecord) => [u._id, u.name]));
-    return (id) => names.get(id) ?? id;
+    return namesOf(await this.units.list());
   }
+}
+
+function namesOf(units: readonly UnitRecord[]): (id: string) => string {
+  const names = new Map(units.map((u) => [u._id, u.name]));
+  return (id) => names.get(id) ?? id;
+}
+
+/**
+ * The one counts scope whose items are those of both units asked (the actor's scope and the chosen unit): the lower
+ * one when one lies within the other (an item seen by a unit is seen by all above it); undefined for the county;
+ * null when they are unrelated.
+ */
+function countsScope(scoped: { scopeUnitId?: string; unitId?: string }, units: readonly UnitRecord[]): string | undefined | null {
+  const { scopeUnitId, unitId } = scoped;
+  if (scopeUnitId === undefined || unitId === undefined) return unitId ?? scopeUnitId;
+  const pathOf = (id: string) => units.find((u) => u._id === id)?.path ?? [id];
+  if (pathOf(unitId).includes(scopeUnitId)) return unitId;
+  if (pathOf(scopeUnitId).includes(unitId)) return scopeUnitId;
+  return null;
 }

@@ -1,15 +1,28 @@
 import { readConfig } from '@duban/config';
-import { openDatabase, syncIndexes } from '@duban/persistence';
+import { RectificationCounts, openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 import { rebuildReadModel } from '../rebuild-read-model.js';
 
-/** `npm run rebuild-read-model [-- --filter "TaskQueue = 'duban'"]`: exit 0 rebuilt, 2 could not. */
+/**
+ * `npm run rebuild-read-model [-- --filter "TaskQueue = 'duban'"]`: exit 0 rebuilt, 2 could not.
+ * `npm run rebuild-read-model -- --counts`: recounts the counts read model from the stored items instead (stop the
+ * worker first: nothing may project meanwhile).
+ */
 async function main(): Promise<void> {
   const config = readConfig({ ...process.env });
   const filterAt = process.argv.indexOf('--filter');
   const filter = filterAt >= 0 ? process.argv[filterAt + 1] : undefined;
   const database = await openDatabase({ url: config.mongoUrl });
   await syncIndexes(database);
+  if (process.argv.includes('--counts')) {
+    try {
+      const counted = await RectificationCounts.of(database).rebuild();
+      process.stdout.write(`计数读模型已重建（counts rebuilt）: ${counted.items} items, ${counted.documents} count documents\n`);
+    } finally {
+      await database.close();
+    }
+    return;
+  }
   const temporal = await connectTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   try {
     const report = await rebuildReadModel({ temporal, database, ...(filter ? { filter } : {}) });
