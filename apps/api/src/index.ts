@@ -7,3 +7,4 @@ export { bootstrapAdmin } from './org/bootstrap.js';
 export { resolveJwtSecret } from './auth/jwt-secret.js';
 export { totpCode } from './auth/totp.js';
 export { DashboardBuilder, type DashboardView } from './report/dashboard.js';
+export { dashboardFromCounts } from './report/dashboard-counts.js';
