@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotificationRepository, ReportReadModel, openDatabase, syncIndexes } from '@duban/persistence';
+import { NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes } from '@duban/persistence';
 // @ts-expect-error plain ESM helper without types
 import { freePort, startFerretDbOnPostgres } from '../../tools/lib/servers.mjs';
 import { until } from './support/until.js';
@@ -30,6 +30,7 @@ const PER_USER = 50;
 const UNITS = 20;
 const ITEMS = 2_000;
 const SOURCES = ['provincial_assessment', 'self_inspection'] as const;
+const CATEGORIES = ['housing', 'health', 'employment'] as const;
 
 let store: { stop(): Promise<void> };
 let database: Connection;
@@ -75,6 +76,16 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
         unitScope: [`unit-${i % UNITS}`, 'county'],
         registeredAt: new Date(Date.parse('2026-01-05T00:00:00.000Z') + i * 60_000).toISOString(),
         due: new Date('2026-03-01T00:00:00.000Z'),
+        // What the counts read model counts (category, deadline, lagging inputs, escalation).
+        category: CATEGORIES[i % CATEGORIES.length],
+        dueAt: `2026-${String(2 + (i % 3)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}T15:59:59.999Z`,
+        schedule: { blueAt: null },
+        closedAt: null,
+        missedProgress: false,
+        returns: 0,
+        policy: { yellowAfterReturns: 2 },
+        escalationOpen: false,
+        escalationLevel: 0,
       })) as never[],
     );
     const notifications = new NotificationRepository(database);
@@ -138,5 +149,27 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
     const plan = await until('an index scan on unitScope', () => explainFind('rectifications', sent!.filter, { registeredAt: 1, _id: 1 }), ({ nodes }) => indexScansOn(nodes, 'unitScope').length > 0);
     expect(plan.pushedDown).toBe(true);
     expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+  });
+
+  it("a unit's dashboard counts and the county's light gauge read a bounded set of count documents through indexes", async () => {
+    const counts = RectificationCounts.of(database);
+    await counts.rebuild();
+    const reads: { collection: string; filter: Record<string, unknown> }[] = [];
+    const now = new Date('2026-03-10T04:00:00.000Z');
+    for (const read of [() => counts.groups({ scope: 'unit-3', now }), () => counts.groups({ scope: 'unit-3', source: 'self_inspection', now }), () => counts.runningByLight(now)]) {
+      const before = sentFilters.length;
+      await read();
+      reads.push(...sentFilters.slice(before).filter((command) => command.collection === 'rectification_counts'));
+    }
+    expect(reads.length).toBeGreaterThan(3);
+    for (const { filter } of reads) {
+      const key = ['_id', 'part', 'scope'].find((field) => field in filter)!;
+      const plan = await until(`an index scan on ${key}`, () => explainFind('rectification_counts', filter), ({ nodes }) => indexScansOn(nodes, key).length > 0);
+      expect(plan.pushedDown, JSON.stringify(filter)).toBe(true);
+      expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+      // Bounded by groups × months, not by items: 2,000 items, at most 2 sources × (1 unit + 3 categories) per month.
+      expect(await database.collection('rectification_counts').countDocuments(filter)).toBeLessThanOrEqual(8);
+    }
+    expect((await counts.groups({ scope: 'unit-3', now })).filter((g) => g.kind === 'u').reduce((sum, g) => sum + g.total, 0)).toBe(ITEMS / UNITS);
   });
 });

@@ -4,22 +4,26 @@ import { rectificationModel, type RectificationRecord } from './rectifications.j
 
 /**
  * The counts read model (`rectification_counts`): small documents the dashboard and the light gauge read instead of
- * every item. Each holds the counts of one group — the items of one lead unit (`kind: 'u'`) or of one category
- * (`kind: 'c'`) with one source, within one scope (a unit whose subtree sees them, or `*` for the county):
+ * every item. A scope key is a unit whose subtree sees the items (or `*` for the county), alone or with one source
+ * (`<unit>~<source>`, for a dashboard filtered by source). Within a scope key, a group is the items of one lead unit
+ * (`kind: 'u'`) or of one category and source (`kind: 'c'`, every item in exactly one: the totals, by source and by
+ * category come from these).
  *
- * - `g|<scope>|<source>|<kind>|<key>` — totals: `n`, by status `st`, running `run`, lagging `lag`, blue-capable `bc`,
- *   sum of due-day numbers `ds`; for categories also open escalations `esc1`/`esc2`, `closed`, `onTime` and by month
- *   registered `reg` / closed `clo`. Read with `{scope[, kind][, src]}`, pushed equality.
- * - `e|<scope>|<source>|<kind>|<key>|<month>` — the running items due (`d.<dd>`: r, l, b, s as above) and turning
- *   blue (`bl.<dd>`) on each day of one month. Lights are functions of now: the reader adds up the days from today
- *   on, month by month (`{part: "<scope>|<month>"}`), and subtracts from the totals (lightsOnDay).
- * - `m|<scope>` — the months that have such day documents (`months`).
+ * - `g|<scope key>|u|<lead unit>` and `g|<scope key>|c|<source>|<category>` — totals: `n`, by status `st`, running
+ *   `run`, lagging `lag`, blue-capable `bc`, sum of due-day numbers `ds`; per month the running items due then
+ *   (`fut.<month>`: r, l, b, s as above) and turning blue then (`fut.<month>.e`); for categories also open
+ *   escalations `esc1`/`esc2`, `closed`, `onTime` and by month registered `reg` / closed `clo`.
+ *   Read with `{scope: "<scope key>|<kind>"}`, pushed equality.
+ * - `d|<group>|<month>` — the same per day of one month (`d.<dd>` due, `dl.<dd>` lagging, `db.<dd>` blue-capable,
+ *   `bl.<dd>` turning blue), read for the current month only: `{part: "<scope key>|<month>|<kind>"}`.
+ *
+ * Lights are functions of now: the reader adds up what is due from today on (this month's days, later months'
+ * totals) and subtracts it from the totals (lightsOnDay).
  *
  * The projection keeps them with `$inc` deltas: the item records what it was counted as (`counted`), and a change
  * first moves that record (a conditional update: one writer wins) and then applies the difference, so a retried,
  * duplicated or reordered projection applies each change once. A crash between the two leaves the counts short by
- * that change: `rebuild` (at the worker's first start on existing data, or `npm run rebuild-read-model -- --counts`)
- * recounts from the items.
+ * that change: `npm run rebuild-read-model -- --counts` recounts from the items.
  */
 interface CountDocument {
   _id: string;
@@ -27,22 +31,25 @@ interface CountDocument {
 }
 
 const countSchema = new Schema<CountDocument>({ _id: { type: String, required: true } }, { collection: 'rectification_counts', versionKey: false, strict: false });
-// Serves: a scope's totals (dashboard, gauge), by kind and source; pushed as equality on FerretDB / PostgreSQL.
-countSchema.index({ scope: 1, kind: 1, src: 1 });
-// Serves: a scope's days of one month (lights), by kind and source.
-countSchema.index({ part: 1, kind: 1, src: 1 });
+// Serves: a scope key's totals of one kind (dashboard, gauge): `scope: "<scope key>|<kind>"`, one pushed equality
+// (a second key, such as the kind alone, could lead PostgreSQL to the less selective index).
+countSchema.index({ scope: 1 });
+// Serves: a scope key's days of this month of one kind (lights): `part: "<scope key>|<month>|<kind>"`.
+countSchema.index({ part: 1 });
 
 export function rectificationCountModel(connection: Connection): Model<CountDocument> {
   return (connection.models.RectificationCount as Model<CountDocument>) ?? connection.model<CountDocument>('RectificationCount', countSchema);
 }
 
 const META_ID = 'meta';
+const MARKS_PER_COMMAND = 20;
 type Kind = 'u' | 'c';
 
 /** One group's counts on a day: the figures of a dashboard row. */
 export interface GroupCounts {
   readonly kind: Kind;
   readonly key: string;
+  /** The source of a category group; empty for a unit group. */
   readonly source: string;
   readonly total: number;
   readonly statuses: Partial<Record<Status, number>>;
@@ -59,6 +66,7 @@ export interface GroupCounts {
 export interface CountsQuery {
   /** A unit (its subtree's items) or absent for the county. */
   readonly scope?: string;
+  /** Only items of this source. */
   readonly kind?: Kind;
   readonly source?: string;
   readonly now: Date;
@@ -99,7 +107,6 @@ export class RectificationCounts {
   private readonly items: Model<RectificationRecord>;
   private readonly perItem = new KeyedSerial();
   private readonly perDocument = new KeyedSerial();
-  private readonly knownMonths = new Set<string>();
 
   private static readonly perConnection = new WeakMap<Connection, RectificationCounts>();
 
@@ -161,20 +168,19 @@ export class RectificationCounts {
     const marks: { id: string; counted: CountedItem }[] = [];
     let items = 0;
     const cursor = this.itemCollection.find({}, { projection: COUNTED_FIELDS, batchSize: 500 });
-    const flushMarks = async () => {
-      if (marks.length === 0) return;
-      const ops = marks.splice(0).map(({ id, counted }) => ({ updateOne: { filter: { _id: id }, update: { $set: { counted, countedKey: JSON.stringify(counted) } } } }));
-      await this.itemCollection.bulkWrite(ops, { ordered: false });
-    };
     for await (const item of cursor) {
       const counted = countedItem(item);
       deltasOf([[counted, 1]], all);
       marks.push({ id: item._id, counted });
       items += 1;
-      if (marks.length >= batch) await flushMarks();
     }
-    await flushMarks();
-    const documents = [...all.entries()].filter(([, delta]) => Object.values(delta.inc).some((n) => n !== 0) || delta.insert.months);
+    // Written once the scan is over, in small batches: FerretDB v1 on PostgreSQL holds a connection for every
+    // statement of one update command until the command ends, and waits forever once its pool (about 50) is used up.
+    for (let i = 0; i < marks.length; i += MARKS_PER_COMMAND) {
+      const ops = marks.slice(i, i + MARKS_PER_COMMAND).map(({ id, counted }) => ({ updateOne: { filter: { _id: id }, update: { $set: { counted, countedKey: JSON.stringify(counted) } } } }));
+      await this.itemCollection.bulkWrite(ops, { ordered: false });
+    }
+    const documents = [...all.entries()].filter(([, delta]) => Object.values(delta.inc).some((n) => n !== 0));
     for (let i = 0; i < documents.length; i += batch) {
       await this.countCollection.insertMany(
         documents.slice(i, i + batch).map(([id, delta]) => ({ _id: id, ...delta.insert, ...nested(delta.inc) })),
@@ -182,57 +188,50 @@ export class RectificationCounts {
       );
     }
     await this.countCollection.insertOne({ _id: META_ID, builtAt: new Date() });
-    this.knownMonths.clear();
     return { items, documents: documents.length };
   }
 
   /** The groups of a scope with their lights on the Shanghai day of `now`. */
   async groups(query: CountsQuery): Promise<GroupCounts[]> {
-    const scope = query.scope ?? COUNTY_SCOPE;
-    const narrow = { ...(query.kind ? { kind: query.kind } : {}), ...(query.source ? { src: query.source } : {}) };
+    const scope = scopeKey(query.scope ?? COUNTY_SCOPE, query.source);
     const today = shanghaiDate(query.now);
     const thisMonth = today.slice(0, 7);
-    const [totals, monthsDoc] = await Promise.all([
-      this.countCollection.find({ scope, ...narrow }).toArray(),
-      this.countCollection.findOne({ _id: `m|${scope}` }),
+    const kinds: Kind[] = query.kind ? [query.kind] : ['u', 'c'];
+    const [totals, days] = await Promise.all([
+      Promise.all(kinds.map((kind) => this.countCollection.find({ scope: `${scope}|${kind}` }).toArray())).then((found) => found.flat()),
+      Promise.all(kinds.map((kind) => this.countCollection.find({ part: `${scope}|${thisMonth}|${kind}` }).toArray())).then((found) => found.flat()),
     ]);
-    const months = ((monthsDoc?.months as string[] | undefined) ?? []).filter((month) => month >= thisMonth);
-    const days = (await Promise.all(months.map((month) => this.countCollection.find({ part: `${scope}|${month}`, ...narrow }).toArray()))).flat();
-    const ahead = new Map<string, { running: number; lagging: number; blueCapable: number; dueDaySum: number; blueAfter: number }>();
-    for (const doc of days) {
-      const group = `${doc.src as string}|${doc.kind as string}|${doc.key as string}`;
-      const sums = ahead.get(group) ?? { running: 0, lagging: 0, blueCapable: 0, dueDaySum: 0, blueAfter: 0 };
-      const month = doc.month as string;
-      for (const [day, entry] of Object.entries((doc.d ?? {}) as Record<string, { r?: number; l?: number; b?: number; s?: number }>)) {
-        if (`${month}-${day}` < today) continue;
-        sums.running += entry.r ?? 0;
-        sums.lagging += entry.l ?? 0;
-        sums.blueCapable += entry.b ?? 0;
-        sums.dueDaySum += entry.s ?? 0;
-      }
-      for (const [day, n] of Object.entries((doc.bl ?? {}) as Record<string, number>)) if (`${month}-${day}` > today) sums.blueAfter += n;
-      ahead.set(group, sums);
-    }
+    const thisMonthByGroup = new Map(days.map((doc) => [doc.group as string, doc]));
     const groups: GroupCounts[] = [];
     for (const doc of totals) {
-      if (doc._id === META_ID || typeof doc.kind !== 'string') continue;
-      const total = (doc.n as number | undefined) ?? 0;
+      const total = num(doc.n);
       if (total === 0) continue;
       const kind = doc.kind as Kind;
-      const sums = ahead.get(`${doc.src as string}|${kind}|${doc.key as string}`) ?? { running: 0, lagging: 0, blueCapable: 0, dueDaySum: 0, blueAfter: 0 };
-      const running: RunningCounts = {
-        running: num(doc.run),
-        lagging: num(doc.lag),
-        blueCapable: num(doc.bc),
-        dueDaySum: num(doc.ds),
-        dueFrom: sums,
-        blueAfter: sums.blueAfter,
-      };
+      const ahead = { running: 0, lagging: 0, blueCapable: 0, dueDaySum: 0, blueAfter: 0 };
+      for (const [month, entry] of Object.entries((doc.fut ?? {}) as Record<string, Record<string, number>>)) {
+        if (month <= thisMonth) continue;
+        ahead.running += num(entry.r);
+        ahead.lagging += num(entry.l);
+        ahead.blueCapable += num(entry.b);
+        ahead.dueDaySum += num(entry.s);
+        ahead.blueAfter += num(entry.e);
+      }
+      const month = thisMonthByGroup.get(doc._id.slice(2));
+      const field = (name: string) => (month?.[name] ?? {}) as Record<string, number>;
+      for (const [day, n] of Object.entries(field('d'))) {
+        if (`${thisMonth}-${day}` < today) continue;
+        ahead.running += n;
+        ahead.dueDaySum += n * dayNumber(`${thisMonth}-${day}`);
+        ahead.lagging += num(field('dl')[day]);
+        ahead.blueCapable += num(field('db')[day]);
+      }
+      for (const [day, n] of Object.entries(field('bl'))) if (`${thisMonth}-${day}` > today) ahead.blueAfter += n;
+      const running: RunningCounts = { running: num(doc.run), lagging: num(doc.lag), blueCapable: num(doc.bc), dueDaySum: num(doc.ds), dueFrom: ahead, blueAfter: ahead.blueAfter };
       const { overdueDays, ...lights } = lightsOnDay(running, today);
       groups.push({
         kind,
         key: doc.key as string,
-        source: doc.src as string,
+        source: (doc.src as string | undefined) ?? '',
         total,
         statuses: nonZero(doc.st) as Partial<Record<Status, number>>,
         lights,
@@ -258,17 +257,8 @@ export class RectificationCounts {
     await Promise.all(
       [...deltas.entries()].map(([id, delta]) => {
         const inc = Object.fromEntries(Object.entries(delta.inc).filter(([, n]) => n !== 0));
-        const { months, ...insert } = delta.insert as { months?: string[] };
-        if (months) {
-          const fresh = months.filter((month) => !this.knownMonths.has(`${id}|${month}`));
-          if (fresh.length === 0) return undefined;
-          return this.perDocument.run(id, async () => {
-            await this.countCollection.updateOne({ _id: id }, { $addToSet: { months: { $each: fresh } } } as never, { upsert: true });
-            fresh.forEach((month) => this.knownMonths.add(`${id}|${month}`));
-          });
-        }
         if (Object.keys(inc).length === 0) return undefined;
-        return this.perDocument.run(id, () => this.countCollection.updateOne({ _id: id }, { $setOnInsert: insert, $inc: inc } as never, { upsert: true }));
+        return this.perDocument.run(id, () => this.countCollection.updateOne({ _id: id }, { $setOnInsert: delta.insert, $inc: inc } as never, { upsert: true }));
       }),
     );
   }
@@ -293,6 +283,8 @@ function nested(flat: Record<string, number>): Record<string, unknown> {
   return out;
 }
 
+const scopeKey = (scope: string, source?: string) => (source === undefined ? scope : `${scope}~${source}`);
+
 /** The count documents' changes for items counted (+1) or uncounted (−1), merged into `into`. */
 function deltasOf(changes: readonly [CountedItem | null, 1 | -1][], into = new Map<string, Delta>()): Map<string, Delta> {
   const add = (id: string, insert: Record<string, unknown>, field: string, n: number) => {
@@ -303,20 +295,15 @@ function deltasOf(changes: readonly [CountedItem | null, 1 | -1][], into = new M
   for (const [item, sign] of changes) {
     if (!item) continue;
     const dueMonth = item.due.slice(0, 7);
-    for (const scope of item.scopes) {
-      if (sign > 0) {
-        const months = [dueMonth, ...(item.blue ? [item.blue.slice(0, 7)] : [])].filter((m, i, all) => item.running && all.indexOf(m) === i);
-        if (months.length > 0) {
-          const id = `m|${scope}`;
-          const existing = into.get(id);
-          const merged = [...new Set([...((existing?.insert.months as string[] | undefined) ?? []), ...months])];
-          into.set(id, { insert: { ...(existing?.insert ?? {}), months: merged }, inc: existing?.inc ?? {} });
-        }
-      }
-      for (const [kind, key] of [['u', item.leadUnitId], ['c', item.category]] as const) {
-        const group = `${scope}|${item.source}|${kind}|${key}`;
+    const dueDay = item.due.slice(8, 10);
+    for (const scope of item.scopes.flatMap((unit) => [scopeKey(unit), scopeKey(unit, item.source)])) {
+      const groups = [
+        ['u', `${scope}|u|${item.leadUnitId}`, { key: item.leadUnitId }],
+        ['c', `${scope}|c|${item.source}|${item.category}`, { key: item.category, src: item.source }],
+      ] as const;
+      for (const [kind, group, fields] of groups) {
         const totals = `g|${group}`;
-        const insert = { scope, kind, src: item.source, key };
+        const insert = { scope: `${scope}|${kind}`, kind, ...fields };
         add(totals, insert, 'n', sign);
         add(totals, insert, `st.${item.status}`, sign);
         if (kind === 'c') {
@@ -331,22 +318,26 @@ function deltasOf(changes: readonly [CountedItem | null, 1 | -1][], into = new M
         if (!item.running) continue;
         add(totals, insert, 'run', sign);
         add(totals, insert, 'ds', sign * dayNumber(item.due));
-        if (item.lagging) add(totals, insert, 'lag', sign);
-        if (item.blue) add(totals, insert, 'bc', sign);
-        const dueDays = `e|${group}|${dueMonth}`;
-        const dueInsert = { part: `${scope}|${dueMonth}`, month: dueMonth, kind, src: item.source, key };
-        const dd = item.due.slice(8, 10);
-        add(dueDays, dueInsert, `d.${dd}.r`, sign);
-        add(dueDays, dueInsert, `d.${dd}.s`, sign * dayNumber(item.due));
-        if (item.lagging) add(dueDays, dueInsert, `d.${dd}.l`, sign);
+        add(totals, insert, `fut.${dueMonth}.r`, sign);
+        add(totals, insert, `fut.${dueMonth}.s`, sign * dayNumber(item.due));
+        const days = `d|${group}|${dueMonth}`;
+        const daysInsert = { part: `${scope}|${dueMonth}|${kind}`, kind, group };
+        add(days, daysInsert, `d.${dueDay}`, sign);
+        if (item.lagging) {
+          add(totals, insert, 'lag', sign);
+          add(totals, insert, `fut.${dueMonth}.l`, sign);
+          add(days, daysInsert, `dl.${dueDay}`, sign);
+        }
         if (item.blue) {
-          add(dueDays, dueInsert, `d.${dd}.b`, sign);
           const blueMonth = item.blue.slice(0, 7);
-          add(`e|${group}|${blueMonth}`, { part: `${scope}|${blueMonth}`, month: blueMonth, kind, src: item.source, key }, `bl.${item.blue.slice(8, 10)}`, sign);
+          add(totals, insert, 'bc', sign);
+          add(totals, insert, `fut.${dueMonth}.b`, sign);
+          add(totals, insert, `fut.${blueMonth}.e`, sign);
+          add(days, daysInsert, `db.${dueDay}`, sign);
+          add(`d|${group}|${blueMonth}`, { part: `${scope}|${blueMonth}|${kind}`, kind, group }, `bl.${item.blue.slice(8, 10)}`, sign);
         }
       }
     }
   }
   return into;
 }
-
