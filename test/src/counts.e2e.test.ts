@@ -136,6 +136,15 @@ describe('counts read model', () => {
     await expectApiNow();
   });
 
+  it("an item's detail shows none of the counts' bookkeeping", async () => {
+    const record = (await items())[0]!;
+    expect(record.countedKey).toBeDefined();
+    const { status, body } = await office.get(`/api/rectifications/${record._id}`);
+    expect(status).toBe(200);
+    expect(body).not.toHaveProperty('counted');
+    expect(body).not.toHaveProperty('countedKey');
+  });
+
   it('the open-items gauge counts running items by light from the counts, as counting the items does', async () => {
     const counts = RectificationCounts.of(stack.database);
     for (const now of [new Date(), new Date(Date.now() + 5 * DAY), new Date(Date.now() + 60 * DAY)]) {

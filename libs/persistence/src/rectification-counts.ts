@@ -43,7 +43,8 @@ export function rectificationCountModel(connection: Connection): Model<CountDocu
 
 const META_ID = 'meta';
 const MARKS_PER_COMMAND = 20;
-type Kind = 'u' | 'c';
+/** Lead unit, category and source, or the county's total (`t`, scope `*` only: the gauge's one document). */
+type Kind = 'u' | 'c' | 't';
 
 /** One group's counts on a day: the figures of a dashboard row. */
 export interface GroupCounts {
@@ -92,10 +93,7 @@ class KeyedSerial {
   }
 }
 
-type CountedRecord = Pick<RectificationRecord, '_id' | 'source' | 'category' | 'leadUnitId' | 'status' | 'dueAt' | 'schedule' | 'registeredAt' | 'closedAt' | 'missedProgress' | 'returns' | 'policy' | 'unitScope' | 'escalationOpen' | 'escalationLevel'> & {
-  counted?: CountedItem | null;
-  countedKey?: string | null;
-};
+type CountedRecord = Pick<RectificationRecord, '_id' | 'source' | 'category' | 'leadUnitId' | 'status' | 'dueAt' | 'schedule' | 'registeredAt' | 'closedAt' | 'missedProgress' | 'returns' | 'policy' | 'unitScope' | 'escalationOpen' | 'escalationLevel' | 'counted' | 'countedKey'>;
 
 const COUNTED_FIELDS = {
   source: 1, category: 1, leadUnitId: 1, status: 1, dueAt: 1, schedule: 1, registeredAt: 1, closedAt: 1, missedProgress: 1, returns: 1, policy: 1,
@@ -140,7 +138,7 @@ export class RectificationCounts {
       const previousKey = item.countedKey ?? null;
       if (previousKey === targetKey) return;
       // Claim the change: of two writers that read the same previous record, only one moves it.
-      const claimed = await this.itemCollection.updateOne({ _id: id, countedKey: previousKey }, { $set: { counted: target, countedKey: targetKey } });
+      const claimed = await this.itemCollection.updateOne({ _id: id, countedKey: previousKey as never }, { $set: { counted: target, countedKey: targetKey } });
       if (claimed.modifiedCount === 0) return;
       await this.apply(deltasOf([[item.counted ?? null, -1], [target, 1]]));
     });
@@ -249,7 +247,7 @@ export class RectificationCounts {
   /** Running items of the county by light now (the metrics gauge). */
   async runningByLight(now: Date): Promise<Record<Light, number>> {
     const lights: Record<Light, number> = { green: 0, blue: 0, yellow: 0, red: 0 };
-    for (const group of await this.groups({ kind: 'c', now })) for (const light of Object.keys(lights) as Light[]) lights[light] += group.lights[light];
+    for (const group of await this.groups({ kind: 't', now })) for (const light of Object.keys(lights) as Light[]) lights[light] += group.lights[light];
     return lights;
   }
 
@@ -297,10 +295,11 @@ function deltasOf(changes: readonly [CountedItem | null, 1 | -1][], into = new M
     const dueMonth = item.due.slice(0, 7);
     const dueDay = item.due.slice(8, 10);
     for (const scope of item.scopes.flatMap((unit) => [scopeKey(unit), scopeKey(unit, item.source)])) {
-      const groups = [
+      const groups: [Kind, string, Record<string, string>][] = [
         ['u', `${scope}|u|${item.leadUnitId}`, { key: item.leadUnitId }],
         ['c', `${scope}|c|${item.source}|${item.category}`, { key: item.category, src: item.source }],
-      ] as const;
+        ...(scope === COUNTY_SCOPE ? [['t', `${scope}|t`, { key: COUNTY_SCOPE }] as [Kind, string, Record<string, string>]] : []),
+      ];
       for (const [kind, group, fields] of groups) {
         const totals = `g|${group}`;
         const insert = { scope: `${scope}|${kind}`, kind, ...fields };

@@ -1,5 +1,5 @@
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type Light, type LookBackFailureMark, type RectificationState, type Status } from '@duban/domain';
+import { OPEN_STATUSES, RUNNING_STATUSES, isLagging, type CountedItem, type Light, type LookBackFailureMark, type RectificationState, type Status } from '@duban/domain';
 import { RectificationCounts } from './rectification-counts.js';
 import { projectVersioned, projectVersionedMany } from './versioned-projection.js';
 
@@ -19,6 +19,9 @@ export interface RectificationRecord extends RectificationState {
   projectedAt: Date;
   /** 回头看未通过 (整改不到位), one per look-back: written by the look-back, not by the item's process (whose projections keep it). */
   lookBackFailures?: LookBackFailureMark[];
+  /** What the counts read model counted the item as, and its JSON (rectification-counts.ts). */
+  counted?: CountedItem;
+  countedKey?: string;
 }
 
 const rectificationSchema = new Schema<RectificationRecord>(
