@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: the embedded single-machine default. Without TEMPORAL_ADDRESS / MONGO_URL it provisions
-// and starts the Temporal dev server and FerretDB with their data under DATA_DIR; then builds and runs
-// the worker and the API. Each part is supervised (tools/lib/supervisor.mjs): one that exits is restarted
-// with backoff while the others keep running; Ctrl-C or SIGTERM stops every part; data survives a restart.
+// and starts the Temporal dev server and FerretDB on PostgreSQL with their data under DATA_DIR (temporal.db,
+// postgresql/); then builds and runs the worker and the API. Each part is supervised (tools/lib/supervisor.mjs):
+// one that exits is restarted with backoff while the others keep running; Ctrl-C or SIGTERM stops every part;
+// data survives a restart.
 // Each part's output goes to DATA_DIR/logs/<part>.log (rotated); on a terminal the worker's and API's too.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { FERRETDB_SQLITE_CLIENT_OPTIONS, PERSISTENT_SQLITE_PRAGMAS, ensureNodeModules, provisionAll, repoRoot, startFerretDb, startTemporalDev } from './lib/servers.mjs';
+import { DEFAULT_POSTGRES_PORT, PERSISTENT_SQLITE_PRAGMAS, ensureNodeModules, ensurePostgres, holdsOnlySqliteStore, provisionAll, repoRoot, startEmbeddedStore, startTemporalDev } from './lib/servers.mjs';
 import { buildWeb } from './lib/web.mjs';
 
 const env = { ...process.env };
@@ -22,12 +23,17 @@ function say(line) {
 }
 
 async function main() {
+  if (!env.MONGO_URL && holdsOnlySqliteStore(dataDir)) {
+    refuseSqliteStore();
+    return;
+  }
   ensureNodeModules();
   // After ensureNodeModules: the supervisor's log rotation is an npm package.
   const { Supervisor, nodePart } = await import('./lib/supervisor.mjs');
   supervisor = new Supervisor({ logDir, say });
 
   if (!env.TEMPORAL_ADDRESS || !env.MONGO_URL) provisionAll({ testServer: false });
+  if (!env.MONGO_URL) ensurePostgres();
   if (!env.TEMPORAL_ADDRESS) {
     const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
@@ -42,8 +48,8 @@ async function main() {
   }
   if (!env.MONGO_URL) {
     const mongoPort = Number(env.MONGO_PORT ?? 27017);
-    await supervisor.start('ferretdb', (output) => startFerretDb({ port: mongoPort, dataDir: join(dataDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), output }));
-    env.MONGO_URL = `mongodb://127.0.0.1:${mongoPort}/duban?${FERRETDB_SQLITE_CLIENT_OPTIONS}`;
+    const postgresPort = Number(env.POSTGRES_PORT ?? DEFAULT_POSTGRES_PORT);
+    env.MONGO_URL = `${await startEmbeddedStore(supervisor, { dataDir, logDir, mongoPort, postgresPort })}duban`;
   }
   if (env.DUBAN_ORG_FILE === undefined) env.DUBAN_ORG_FILE = join(repoRoot, 'tools', 'demo', 'org', 'example-county.yaml');
 
@@ -69,6 +75,21 @@ async function main() {
   if (env.DUBAN_TEMPORAL_UI) say(`Temporal UI  ${env.DUBAN_TEMPORAL_UI}`);
   say('demo data    npm run demo (seed 002 recurring obligations as templates, this month\'s list issued from them)');
   say(`data in ${existsSync(dataDir) ? dataDir : '(external servers)'}, logs in ${logDir} — Ctrl-C stops everything`);
+}
+
+/** The data dir holds the SQLite store of earlier versions only: starting would show an empty store. */
+function refuseSqliteStore() {
+  const command = `${env.DATA_DIR === undefined ? '' : `DATA_DIR=${env.DATA_DIR} `}npm run migrate-store`;
+  process.stderr.write(
+    [
+      `[duban] ${dataDir} 中是旧版的 SQLite 存储（ferretdb/），还没有 PostgreSQL 存储（postgresql/）。`,
+      '[duban] 为避免以空库启动，npm start 已停止。请先把数据迁移到 PostgreSQL 存储：',
+      `[duban]   ${command}`,
+      '[duban] 迁移完成后再运行 npm start。',
+      '',
+    ].join('\n'),
+  );
+  process.exitCode = 3;
 }
 
 async function waitForHealth(url) {

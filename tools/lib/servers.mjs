@@ -2,9 +2,9 @@
 // Node built-ins only: this runs before `npm install` on a fresh clone.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, chownSync, createWriteStream, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync, chownSync, createWriteStream, readdirSync, realpathSync, statSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { homedir } from 'node:os';
+import { homedir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -207,19 +207,23 @@ export async function freePort() {
   });
 }
 
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+export function portOpen(port) {
+  return new Promise((done) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
 export async function waitForPort(port, { timeoutMs = 60_000, child } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before port ${port} opened`);
-    const open = await new Promise((done) => {
-      const socket = connect({ port, host: '127.0.0.1' });
-      socket.once('connect', () => {
-        socket.destroy();
-        done(true);
-      });
-      socket.once('error', () => done(false));
-    });
-    if (open) return;
+    if (await portOpen(port)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
@@ -309,54 +313,141 @@ export function ensurePostgres() {
 
 function postgresBinDir() {
   const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
-  if (onPath) return dirname(onPath);
+  // Through a symlink (e.g. /usr/local/bin/initdb) to the directory that holds pg_isready too.
+  if (onPath) return dirname(realpathSync(onPath));
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const majors = readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
   return majors.length > 0 ? join(root, majors[0], 'bin') : null;
 }
 
+/** PostgreSQL's port under `npm start` (POSTGRES_PORT): not 5432, where a system PostgreSQL may listen. */
+export const DEFAULT_POSTGRES_PORT = 25432;
+
 /**
- * FerretDB on its PostgreSQL backend: a fresh PostgreSQL cluster under `dataDir/postgresql` (trust auth, loopback
- * only; as the `postgres` user when we are root, since postgres refuses to run as root) and our FerretDB wrapper
- * with `--postgresql-url` on port `port`. One `stop()` ends both.
+ * `-c` settings for a cluster that keeps `npm start`'s data, sized for this machine: shared_buffers a quarter of
+ * RAM (at most 8 GB; beyond that the OS cache serves as well), effective_cache_size three quarters (what the
+ * planner may assume is cached), fsync on.
  */
-export async function startFerretDbOnPostgres({ port, dataDir, logFile }) {
-  const bin = ensurePostgres();
-  const clusterDir = join(dataDir, 'postgresql');
-  mkdirSync(clusterDir, { recursive: true });
-  const asUser = {};
-  if (typeof process.getuid === 'function' && process.getuid() === 0) {
-    const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
-    Object.assign(asUser, { uid: id('-u'), gid: id('-g') });
-    // The postgres user must reach its cluster inside our (e.g. mkdtemp, 0700) directories.
-    for (const dir of [dirname(dataDir), dataDir]) chmodSync(dir, 0o755);
-    chownSync(clusterDir, asUser.uid, asUser.gid);
+export function durablePostgresSettings(totalBytes = totalmem()) {
+  const mb = (bytes) => `${Math.max(1, Math.floor(bytes / 2 ** 20))}MB`;
+  const gb = 2 ** 30;
+  return [
+    `shared_buffers=${mb(Math.min(totalBytes / 4, 8 * gb))}`,
+    `effective_cache_size=${mb((totalBytes * 3) / 4)}`,
+    `maintenance_work_mem=${mb(Math.min(totalBytes / 16, gb))}`,
+    'work_mem=16MB',
+    'max_wal_size=2GB',
+    'random_page_cost=1.1', // SSD: random reads cost little more than sequential ones
+    'fsync=on',
+    'synchronous_commit=on',
+  ];
+}
+
+/**
+ * The test suites' throw-away clusters trade durability for speed: fsync, synchronous commit and full-page writes
+ * off. A crash of the machine may corrupt such a cluster, and a killed postgres may lose its last commits (then
+ * FerretDB's cached metadata names tables that are gone), so the suites that kill processes kill FerretDB, not
+ * this PostgreSQL; `npm start`'s cluster (durablePostgresSettings) loses nothing committed when killed.
+ */
+export const THROWAWAY_POSTGRES_SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
+
+/** The uid and gid of the `postgres` user when we are root (postgres refuses to run as root); else none. */
+function postgresRunAs() {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return {};
+  const id = (flag) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
+/** Whether `clusterDir` holds an initialised PostgreSQL cluster. */
+export function postgresClusterExists(clusterDir) {
+  return existsSync(join(clusterDir, 'PG_VERSION'));
+}
+
+/**
+ * Gives the postgres user search access (o+x) to the directories above its cluster that it cannot pass
+ * (e.g. a mkdtemp directory, or /root when the repository lives there); says which.
+ */
+function letPostgresReach(clusterDir, asUser) {
+  if (asUser.uid === undefined) return;
+  const above = [];
+  for (let dir = dirname(clusterDir); dir !== dirname(dir); dir = dirname(dir)) above.unshift(dir);
+  for (const dir of above) {
+    if (spawnSync('test', ['-x', dir], asUser).status === 0) continue;
+    chmodSync(dir, statSync(dir).mode | 0o001);
+    log(`gave the postgres user search access (o+x) to ${dir}, above its cluster`);
   }
-  run(join(bin, 'initdb'), ['-D', clusterDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], { stdio: ['ignore', 'ignore', 'inherit'], ...asUser });
-  const pgPort = await freePort();
-  const settings = ['listen_addresses=127.0.0.1', 'max_connections=200'].flatMap((setting) => ['-c', setting]);
-  mkdirSync(dirname(logFile), { recursive: true });
-  const postgres = await startServer({
+}
+
+/**
+ * Debian's PostgreSQL on the cluster `clusterDir`, created with initdb when it does not exist yet and reused
+ * otherwise; trust auth, listening on 127.0.0.1:`port` only, its unix socket inside the cluster directory.
+ * Resolves once it accepts connections.
+ */
+export async function startPostgres({ clusterDir, port, settings = [], logFile, output }) {
+  const bin = ensurePostgres();
+  const asUser = postgresRunAs();
+  mkdirSync(clusterDir, { recursive: true });
+  letPostgresReach(clusterDir, asUser);
+  if (!postgresClusterExists(clusterDir)) {
+    if (asUser.uid !== undefined) chownSync(clusterDir, asUser.uid, asUser.gid);
+    timed(`PostgreSQL cluster created in ${clusterDir}`, () =>
+      run(join(bin, 'initdb'), ['-D', clusterDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8'], { stdio: ['ignore', 'ignore', 'inherit'], cwd: clusterDir, ...asUser }),
+    );
+  }
+  // Else the wait below would take another server on that port for ours.
+  if (await portOpen(port)) throw new Error(`PostgreSQL: port ${port} is taken by another program (POSTGRES_PORT chooses another)`);
+  const options = ['listen_addresses=127.0.0.1', 'max_connections=200', ...settings].flatMap((setting) => ['-c', setting]);
+  const server = await startServer({
     name: 'PostgreSQL',
     command: join(bin, 'postgres'),
-    args: ['-D', clusterDir, '-p', String(pgPort), '-k', clusterDir, ...settings],
-    port: pgPort,
-    logFile: logFile.replace(/(\.log)?$/, '.postgresql.log'),
-    spawnOptions: asUser,
+    args: ['-D', clusterDir, '-p', String(port), '-k', clusterDir, ...options],
+    port,
+    logFile,
+    output,
+    spawnOptions: { cwd: clusterDir, ...asUser },
     stopSignal: 'SIGINT', // fast shutdown
   });
+  // The port opens before crash recovery ends; FerretDB checks its connection once at start.
+  await waitForPostgres(bin, clusterDir, port, server);
+  return server;
+}
+
+async function waitForPostgres(bin, socketDir, port, server, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (spawnSync(join(bin, 'pg_isready'), ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres']).status !== 0) {
+    if (server.child.exitCode !== null || Date.now() > deadline) {
+      await server.stop();
+      throw new Error(`PostgreSQL on port ${port} (${socketDir}) did not accept connections`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Our FerretDB wrapper on the PostgreSQL backend at 127.0.0.1:`postgresPort` (database `postgres`), on port `port`. */
+export async function startFerretDbOnPostgresBackend({ port, postgresPort, logFile, output }) {
+  const url = `postgres://postgres@127.0.0.1:${postgresPort}/postgres`;
+  const args = ['--listen-addr', `127.0.0.1:${port}`, '--postgresql-url', url, '--log-level', 'warn'];
+  return startServer({ name: 'FerretDB (PostgreSQL)', command: ensureFerretDb(), args, port, logFile, output });
+}
+
+/**
+ * FerretDB on its PostgreSQL backend over the cluster `dataDir/postgresql` (created when missing, reused
+ * otherwise): PostgreSQL on `postgresPort` (default: a free one) with `settings` (default: a throw-away test
+ * cluster's), our FerretDB wrapper on `port`. `child` is FerretDB's process; one `stop()` ends both.
+ */
+export async function startFerretDbOnPostgres({ port, dataDir, logFile, postgresPort, settings = THROWAWAY_POSTGRES_SETTINGS }) {
+  const pgPort = postgresPort ?? (await freePort());
+  const postgres = await startPostgres({ clusterDir: join(dataDir, 'postgresql'), port: pgPort, settings, logFile: logFile.replace(/(\.log)?$/, '.postgresql.log') });
   try {
-    const ferretdb = await startServer({
-      name: 'FerretDB (PostgreSQL)',
-      command: ensureFerretDb(),
-      args: ['--listen-addr', `127.0.0.1:${port}`, '--postgresql-url', `postgres://postgres@127.0.0.1:${pgPort}/postgres`, '--log-level', 'warn'],
-      port,
-      logFile,
-    });
+    const ferretdb = await startFerretDbOnPostgresBackend({ port, postgresPort: pgPort, logFile });
     return {
       name: 'FerretDB on PostgreSQL',
       port,
+      postgresPort: pgPort,
+      child: ferretdb.child,
+      postgres,
+      ferretdb,
       async stop() {
         await ferretdb.stop();
         await postgres.stop();
@@ -366,6 +457,29 @@ export async function startFerretDbOnPostgres({ port, dataDir, logFile }) {
     await postgres.stop();
     throw error;
   }
+}
+
+/**
+ * Whether `dataDir` holds the SQLite store of earlier versions (`ferretdb/*.sqlite`) and no PostgreSQL cluster yet:
+ * `npm start` must not start that install on an empty store.
+ */
+export function holdsOnlySqliteStore(dataDir) {
+  const sqliteDir = join(dataDir, 'ferretdb');
+  if (postgresClusterExists(join(dataDir, 'postgresql')) || !existsSync(sqliteDir)) return false;
+  return readdirSync(sqliteDir).some((name) => name.endsWith('.sqlite'));
+}
+
+/**
+ * `npm start`'s store as two parts of `supervisor`: PostgreSQL on its cluster `dataDir/postgresql` (created on
+ * the first start, reused after) on `postgresPort`, then FerretDB on `mongoPort`. A restarted PostgreSQL keeps
+ * its port, and FerretDB's connection pool reconnects to it. Resolves with the MongoDB URL's base.
+ */
+export async function startEmbeddedStore(supervisor, { dataDir, logDir, mongoPort, postgresPort, settings = durablePostgresSettings() }) {
+  await supervisor.start('postgresql', (output) =>
+    startPostgres({ clusterDir: join(dataDir, 'postgresql'), port: postgresPort, settings, logFile: join(logDir, 'postgresql.log'), output }),
+  );
+  await supervisor.start('ferretdb', (output) => startFerretDbOnPostgresBackend({ port: mongoPort, postgresPort, logFile: join(logDir, 'ferretdb.log'), output }));
+  return `mongodb://127.0.0.1:${mongoPort}/`;
 }
 
 /**
