@@ -1,20 +1,30 @@
-import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '@duban/persistence';
+// @ts-expect-error plain ESM helper without types
+import { freePort, startFerretDb } from '../../tools/lib/servers.mjs';
 
-// The embedded FerretDB (tools/servers/ferretdb) on SQLite: lookups, updates and deletes by `_id` — every projection,
-// notice and counter — must not read the whole collection.
+// Our FerretDB wrapper (tools/servers/ferretdb) on SQLite — the store of earlier installs, which
+// `npm run migrate-store` reads and DUBAN_TEST_STORE=ferretdb-sqlite still runs the suites on: lookups, updates
+// and deletes by `_id` — every projection, notice and counter — must not read the whole collection.
 
 let database: Connection;
+let store: { stop(): Promise<void> };
+const dir = mkdtempSync(join(tmpdir(), 'duban-devdb-'));
 
 beforeAll(async () => {
-  database = await openDatabase({ url: `${inject('mongoUrl')}duban_e2e_devdb_${randomUUID().slice(0, 8)}` });
+  const port = await freePort();
+  store = await startFerretDb({ port, dataDir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log') });
+  database = await openDatabase({ url: `mongodb://127.0.0.1:${port}/duban_e2e_devdb` });
 });
 
 afterAll(async () => {
-  await database?.dropDatabase();
   await database?.close();
+  await store?.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 // SQLite re-reads a changed schema when a connection next runs a statement, but EXPLAIN alone does not, so a real
@@ -25,7 +35,7 @@ const planOf = async (collection: string, filter: Record<string, unknown>) => {
   return (explained.queryPlanner?.Plan ?? []).join(' ');
 };
 
-describe('the embedded FerretDB', () => {
+describe('FerretDB on SQLite', () => {
   it('serves a lookup by _id from an index within seconds of a new collection, instead of scanning it', async () => {
     const items = database.collection<{ _id: string; n: number }>('items');
     await items.insertMany(Array.from({ length: 200 }, (_, n) => ({ _id: `item-${n}`, n })));

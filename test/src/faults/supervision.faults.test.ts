@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mongoose';
@@ -8,7 +9,7 @@ import { loadOrg } from '@duban/api';
 import { shanghaiDate } from '@duban/domain';
 import { openDatabase, syncIndexes } from '@duban/persistence';
 // @ts-expect-error plain ESM helper without types
-import { PERSISTENT_SQLITE_PRAGMAS, freePort, repoRoot, startFerretDb, startTemporalDev } from '../../../tools/lib/servers.mjs';
+import { PERSISTENT_SQLITE_PRAGMAS, durablePostgresSettings, freePort, repoRoot, startEmbeddedStore, startTemporalDev } from '../../../tools/lib/servers.mjs';
 // @ts-expect-error plain ESM helper without types
 import { Supervisor, nodePart } from '../../../tools/lib/supervisor.mjs';
 import { PASSWORD, testCounty } from '../support/org-fixture.js';
@@ -17,24 +18,28 @@ import { eventually } from './support/fault-system.js';
 import { postWithRetry } from './support/workloads.js';
 import '../setup/provided.js';
 
-// `npm start`'s supervision with the real processes: the supervisor of tools/start.mjs runs the built worker and API
-// (apps/*/dist) against a Temporal dev server and FerretDB of this file; the test kills (-9) one part at a time.
+// `npm start`'s supervision with the real processes: the supervisor of tools/start.mjs runs its store (PostgreSQL and
+// FerretDB, started as tools/start.mjs starts them) and the built worker and API (apps/*/dist), against a Temporal
+// dev server of this file; the test kills (-9) one part at a time.
 
 const LOG_ROTATION = { size: '16K', keep: 2 };
 const dir = mkdtempSync(join(tmpdir(), 'duban-supervision-'));
+const logDir = join(dir, 'logs');
 const said: string[] = [];
 let supervisor: any;
-let servers: { stop(): Promise<void> }[] = [];
+let temporalServer: { stop(): Promise<void> } | undefined;
 let database: Connection;
 let api: ApiClient;
+let mongoUrl: string;
+/** `npm start`'s store on this file's data dir and ports (PostgreSQL's memory sized for a 1 GiB machine). */
+let startStore: (on: any) => Promise<string>;
 
 beforeAll(async () => {
-  const [temporalPort, mongoPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  servers = await Promise.all([
-    startTemporalDev({ port: temporalPort, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'logs', 'temporal.log'), sqlitePragmas: PERSISTENT_SQLITE_PRAGMAS }),
-    startFerretDb({ port: mongoPort, dataDir: join(dir, 'ferretdb'), logFile: join(dir, 'logs', 'ferretdb.log') }),
-  ]);
-  const mongoUrl = `mongodb://127.0.0.1:${mongoPort}/duban_supervision`;
+  const [temporalPort, mongoPort, postgresPort, apiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  temporalServer = await startTemporalDev({ port: temporalPort, dbFile: join(dir, 'temporal.db'), logFile: join(logDir, 'temporal.log'), sqlitePragmas: PERSISTENT_SQLITE_PRAGMAS });
+  supervisor = new Supervisor({ logDir, logRotation: LOG_ROTATION, say: (line: string) => said.push(line) });
+  startStore = (on) => startEmbeddedStore(on, { dataDir: dir, logDir, mongoPort, postgresPort, settings: durablePostgresSettings(2 ** 30) });
+  mongoUrl = `${await startStore(supervisor)}duban_supervision`;
   database = await openDatabase({ url: mongoUrl });
   await syncIndexes(database);
   await loadOrg(database, testCounty);
@@ -49,7 +54,6 @@ beforeAll(async () => {
     WORKER_METRICS_PORT: '0',
     LOG_LEVEL: 'info',
   };
-  supervisor = new Supervisor({ logDir: join(dir, 'logs'), logRotation: LOG_ROTATION, say: (line: string) => said.push(line) });
   await supervisor.start('worker', (output: unknown) => nodePart(join(repoRoot, 'apps', 'worker', 'dist', 'main.js'), { env, output }));
   await supervisor.start('api', (output: unknown) => nodePart(join(repoRoot, 'apps', 'api', 'dist', 'main.js'), { env, output }));
   api = new ApiClient(`http://127.0.0.1:${apiPort}`);
@@ -57,9 +61,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await supervisor?.stop();
   await database?.close();
-  for (const server of servers) await server.stop();
+  await supervisor?.stop();
+  await temporalServer?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -124,9 +128,75 @@ it('restarts an API killed with -9 on the same port while the worker keeps runni
 
 it("writes each part's output to logs/<part>.log and rotates it by size, keeping the configured number", async () => {
   for (let i = 0; i < 200; i++) await api.get('/api/health/live');
-  const logs = join(dir, 'logs');
+  const logs = logDir;
   await eventually('api.log rotated twice', async () => existsSync(join(logs, 'api.log.2')));
   const apiLogs = readdirSync(logs).filter((name) => name.startsWith('api.log')).sort();
   expect(apiLogs).toEqual(['api.log', 'api.log.1', 'api.log.2']);
   expect(readdirSync(logs)).toContain('worker.log');
+});
+
+const newItem = (title: string) => ({
+  title,
+  description: '存储进程被强制结束或整体重启后，登记的事项仍在。',
+  source: 'provincial_assessment',
+  category: 'drinking_water',
+  leadUnitId: 'water',
+  dueDate: shanghaiDate(new Date(Date.now() + 30 * 86_400_000)),
+});
+
+it('restarts PostgreSQL killed with -9; FerretDB reconnects, the items registered before are read and new ones written', async () => {
+  const office = await api.login('office', PASSWORD);
+  const before = await postWithRetry(office, '/api/rectifications', newItem('数据库进程被强制结束前登记'));
+  const postgres = supervisor.pid('postgresql');
+
+  process.kill(postgres, 'SIGKILL');
+  await eventually('a new PostgreSQL process', async () => supervisor.pid('postgresql') !== undefined && supervisor.pid('postgresql') !== postgres);
+  await eventually('the item registered before is read again', async () => (await office.get(`/api/rectifications/${before}`)).status === 200);
+  const after = await postWithRetry(office, '/api/rectifications', newItem('数据库进程重启后登记'));
+
+  expect((await office.get(`/api/rectifications/${after}`)).status).toBe(200);
+  await eventually('health reports every part up', async () => (await api.get('/api/health')).status === 200);
+  expect(said.some((line) => /^postgresql exited \(SIGKILL\)/.test(line))).toBe(true);
+});
+
+it('keeps every record when the whole stack is stopped and its store started again on the same data dir, as npm start does', async () => {
+  const office = await api.login('office', PASSWORD);
+  const id = await postWithRetry(office, '/api/rectifications', newItem('整体重启前登记'));
+  await eventually('the item in the read model', async () => (await database.collection('rectifications').countDocuments({ _id: id as never })) === 1);
+  const counts = async () => Object.fromEntries(await Promise.all(['rectifications', 'users', 'units', 'audit_log'].map(async (name) => [name, await database.collection(name).countDocuments()])));
+  const before = await counts();
+  await database.close();
+  await supervisor.stop();
+
+  supervisor = new Supervisor({ logDir, logRotation: LOG_ROTATION, say: (line: string) => said.push(line) });
+  await startStore(supervisor);
+  database = await openDatabase({ url: mongoUrl });
+
+  expect(await counts()).toEqual(before);
+  expect(await database.collection('rectifications').findOne({ _id: id as never })).toMatchObject({ title: '整体重启前登记' });
+});
+
+describe('a data dir that holds only the SQLite store of earlier versions', () => {
+  it('makes npm start stop with the migration command instead of starting on an empty store', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'duban-old-store-'));
+    mkdirSync(join(dataDir, 'ferretdb'));
+    writeFileSync(join(dataDir, 'ferretdb', 'duban.sqlite'), 'the records of an earlier version');
+    const [mongoPort, postgresPort, temporalPort, port] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    try {
+      const started = spawnSync(process.execPath, [join(repoRoot, 'tools', 'start.mjs')], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, MONGO_PORT: String(mongoPort), POSTGRES_PORT: String(postgresPort), TEMPORAL_PORT: String(temporalPort), TEMPORAL_UI_PORT: String(await freePort()), PORT: String(port) },
+      });
+
+      expect(started.stderr).toContain(`DATA_DIR=${dataDir} npm run migrate-store`);
+      expect(started.stderr).toContain('为避免以空库启动');
+      expect(started.status).toBe(3);
+      expect(existsSync(join(dataDir, 'postgresql'))).toBe(false);
+      expect(readFileSync(join(dataDir, 'ferretdb', 'duban.sqlite'), 'utf8')).toBe('the records of an earlier version');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -11,9 +11,10 @@ import { TASK_QUEUE } from '@duban/contracts';
 import { openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 // @ts-expect-error plain ESM helper without types
-import { PERSISTENT_SQLITE_PRAGMAS, freePort, repoRoot, startFerretDb, startTemporalDev, waitForPort } from '../../../../tools/lib/servers.mjs';
+import { PERSISTENT_SQLITE_PRAGMAS, freePort, repoRoot, startTemporalDev, waitForPort } from '../../../../tools/lib/servers.mjs';
 import { testCounty } from '../../support/org-fixture.js';
 import { ApiClient } from '../../support/stack.js';
+import { TestStore } from '../../support/test-store.js';
 import '../../setup/provided.js';
 
 interface RunningServer {
@@ -23,12 +24,12 @@ interface RunningServer {
 
 /**
  * Everything of Duban as separate processes on loopback, owned by one fault scenario: a Temporal dev server on
- * its own SQLite file, FerretDB on its own directory, the worker as a child process (the real `apps/worker` main,
+ * its own SQLite file, FerretDB on its own store (PostgreSQL cluster, or SQLite: DUBAN_TEST_STORE), the worker as a child process (the real `apps/worker` main,
  * run from source), and the API in this process. Each part can be killed (-9) and started again on the same data.
  */
 export class FaultSystem {
   private temporalServer!: RunningServer;
-  private ferret!: RunningServer;
+  private store: TestStore | undefined;
   private workerProcess: ChildProcess | undefined;
   private apiClose: (() => Promise<void>) | undefined;
   api!: ApiClient;
@@ -75,8 +76,10 @@ export class FaultSystem {
     this.temporalServer = await startTemporalDev({ port: this.temporalPort, dbFile: join(this.dir, 'temporal.db'), logFile: join(this.dir, 'temporal.log'), sqlitePragmas: PERSISTENT_SQLITE_PRAGMAS });
   }
 
+  /** FerretDB on its store: the first time both, after killDatabase() FerretDB again on the same data. */
   async startDatabase(): Promise<void> {
-    this.ferret = await startFerretDb({ port: this.mongoPort, dataDir: join(this.dir, 'ferretdb'), logFile: join(this.dir, 'ferretdb.log') });
+    if (this.store) await this.store.startFerretDb();
+    else this.store = await TestStore.start({ port: this.mongoPort, dir: this.dir });
   }
 
   /** The worker as the real `apps/worker/src/main.ts`, from source (tsx), on the suite's prebuilt workflow bundle. */
@@ -124,8 +127,9 @@ export class FaultSystem {
     await kill9(this.temporalServer.child);
   }
 
+  /** kill -9 of FerretDB (the server the app talks to); its store's files or PostgreSQL cluster stay. */
   async killDatabase(): Promise<void> {
-    await kill9(this.ferret.child);
+    await kill9(this.store?.ferretdb.child);
   }
 
   workerLog(): string {
@@ -141,7 +145,7 @@ export class FaultSystem {
     if (this.workerProcess) await this.stopWorkerGracefully();
     await this.temporal?.connection.close();
     await this.database?.close();
-    await Promise.all([this.temporalServer?.stop(), this.ferret?.stop()]);
+    await Promise.all([this.temporalServer?.stop(), this.store?.stop()]);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
