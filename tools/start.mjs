@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_POSTGRES_PORT, PERSISTENT_SQLITE_PRAGMAS, ensureNodeModules, ensurePostgres, holdsOnlySqliteStore, provisionAll, repoRoot, startEmbeddedStore, startTemporalDev } from './lib/servers.mjs';
+import { DEFAULT_POSTGRES_PORT, PERSISTENT_SQLITE_PRAGMAS, ensureNodeModules, holdsOnlySqliteStore, provisionAll, repoRoot, startEmbeddedStore, startTemporalDev } from './lib/servers.mjs';
 import { buildWeb } from './lib/web.mjs';
 
 const env = { ...process.env };
@@ -32,8 +32,7 @@ async function main() {
   const { Supervisor, nodePart } = await import('./lib/supervisor.mjs');
   supervisor = new Supervisor({ logDir, say });
 
-  if (!env.TEMPORAL_ADDRESS || !env.MONGO_URL) provisionAll({ testServer: false });
-  if (!env.MONGO_URL) ensurePostgres();
+  if (!env.TEMPORAL_ADDRESS || !env.MONGO_URL) provisionAll({ testServer: false, postgres: !env.MONGO_URL });
   if (!env.TEMPORAL_ADDRESS) {
     const temporalPort = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);

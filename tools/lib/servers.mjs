@@ -184,9 +184,11 @@ export function ensureSchemathesis() {
   return binaries.schemathesis;
 }
 
-export function provisionAll({ testServer = true } = {}) {
+/** `postgres`: Debian's PostgreSQL too (FerretDB's store; apt-get when missing), unless the store is external. */
+export function provisionAll({ testServer = true, postgres = true } = {}) {
   const started = Date.now();
   const result = { temporal: ensureTemporalCli(), ferretdb: ensureFerretDb() };
+  if (postgres) result.postgres = ensurePostgres();
   if (testServer) {
     result.testServer = ensureTestServer();
     result.schemathesis = ensureSchemathesis();
