@@ -323,6 +323,11 @@ function postgresBinDir() {
   return majors.length > 0 ? join(root, majors[0], 'bin') : null;
 }
 
+/** Where `npm start` (and `startFerretDbOnPostgres`) keeps the PostgreSQL cluster of `dataDir`. */
+export function postgresClusterDir(dataDir) {
+  return join(dataDir, 'postgresql');
+}
+
 /** PostgreSQL's port under `npm start` (POSTGRES_PORT): not 5432, where a system PostgreSQL may listen. */
 export const DEFAULT_POSTGRES_PORT = 25432;
 
@@ -440,7 +445,7 @@ export async function startFerretDbOnPostgresBackend({ port, postgresPort, logFi
  */
 export async function startFerretDbOnPostgres({ port, dataDir, logFile, postgresPort, settings = THROWAWAY_POSTGRES_SETTINGS }) {
   const pgPort = postgresPort ?? (await freePort());
-  const postgres = await startPostgres({ clusterDir: join(dataDir, 'postgresql'), port: pgPort, settings, logFile: logFile.replace(/(\.log)?$/, '.postgresql.log') });
+  const postgres = await startPostgres({ clusterDir: postgresClusterDir(dataDir), port: pgPort, settings, logFile: logFile.replace(/(\.log)?$/, '.postgresql.log') });
   try {
     const ferretdb = await startFerretDbOnPostgresBackend({ port, postgresPort: pgPort, logFile });
     return {
