@@ -31,17 +31,21 @@ export interface Stack {
  */
 export async function startStack(
   org: OrgFile,
-  /** `webhookAllowList`: as DUBAN_WEBHOOK_ALLOWED_HOSTS, e.g. '127.0.0.1' for a suite's own HTTP receiver; none when absent. */
-  options: { clock?: Clock; logger?: Parameters<typeof createApiApp>[1]; webhookAllowList?: string } = {},
+  /**
+   * `webhookAllowList`: as DUBAN_WEBHOOK_ALLOWED_HOSTS, e.g. '127.0.0.1' for a suite's own HTTP receiver; none when absent.
+   * `install`: the database (a whole URL) and task queue of an install the suite runs itself, kept when the stack closes
+   * (default: a fresh database on the global setup's store and a fresh queue, dropped at close).
+   */
+  options: { clock?: Clock; logger?: Parameters<typeof createApiApp>[1]; webhookAllowList?: string; install?: { mongoUrl: string; taskQueue: string } } = {},
 ): Promise<Stack> {
   quietTemporalLogs();
   const suffix = randomUUID().slice(0, 8);
-  const database = await openDatabase({ url: `${inject('mongoUrl')}duban_e2e_${suffix}` });
+  const database = await openDatabase({ url: options.install?.mongoUrl ?? `${inject('mongoUrl')}duban_e2e_${suffix}` });
   await syncIndexes(database);
   await loadOrg(database, org);
 
   const webhookAllowList = parseWebhookAllowList(options.webhookAllowList ?? '');
-  const taskQueue = `duban-e2e-${suffix}`;
+  const taskQueue = options.install?.taskQueue ?? `duban-e2e-${suffix}`;
   const temporalAddress = inject('temporalAddress');
   const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker: Worker = await createDubanWorker({
@@ -87,7 +91,7 @@ export async function startStack(
       await workerRun;
       await nativeConnection.close();
       await temporal.connection.close();
-      await database.dropDatabase();
+      if (!options.install) await database.dropDatabase();
       await database.close();
     },
   };
