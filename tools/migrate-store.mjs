@@ -18,6 +18,15 @@ const USAGE = `用法：npm run migrate-store [-- --resume] [-- --from <旧存�
 
 class Refusal extends Error {}
 
+/** The servers started and clients opened, closed at the end, on failure and on Ctrl-C. */
+const servers = [];
+const clients = [];
+
+async function closeAll() {
+  for (const client of clients.splice(0)) await client.close().catch(() => undefined);
+  for (const server of servers.splice(0).reverse()) await server.stop().catch(() => undefined);
+}
+
 function say(line = '') {
   process.stdout.write(`${line}\n`);
 }
@@ -107,8 +116,6 @@ async function main() {
   const copy = await import('./lib/store-copy.mjs');
   const { AuditLogRepository, openDatabase } = await import('@duban/persistence');
 
-  const servers = [];
-  const clients = [];
   try {
     const sourcePort = await freePort();
     servers.push(await startFerretDb({ port: sourcePort, dataDir: sourceDir, logFile: join(logDir, 'migrate-store.sqlite.log') }));
@@ -146,28 +153,29 @@ async function main() {
     const started = Date.now();
     for (const { database, collections } of contents) {
       for (const { name, count } of collections) {
+        const collectionStarted = Date.now();
         const { inserted, present: skipped } = await copy.copyCollection(source.db(database), target.db(database), name);
         const indexes = await copy.copyIndexes(source.db(database), target.db(database), name);
-        say(`  复制 ${database}.${name}：${count} 条（新写入 ${inserted}${skipped ? `，已存在 ${skipped}` : ''}），${indexes} 个索引`);
+        const seconds = ((Date.now() - collectionStarted) / 1000).toFixed(1);
+        say(`  复制 ${database}.${name}：${count} 条（新写入 ${inserted}${skipped ? `，已存在 ${skipped}` : ''}），${indexes} 个索引，${seconds} 秒`);
       }
     }
     say(`复制用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
 
+    const verifyStarted = Date.now();
     const failures = await verify({ source, target, targetUrl, contents, copy, AuditLogRepository, openDatabase });
-    say(`迁移与校验共用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
+    say(`校验用时 ${((Date.now() - verifyStarted) / 1000).toFixed(1)} 秒，迁移与校验共用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒`);
     if (failures > 0) {
       say(`校验未通过（${failures} 项不一致）：旧存储 ${sourceDir} 保持原样。查明原因后可加 --resume 再次运行。`);
       return 1;
     }
-    for (const client of clients.splice(0)) await client.close();
-    for (const server of servers.splice(0).reverse()) await server.stop();
+    await closeAll();
     const movedTo = migratedName(sourceDir);
     renameSync(sourceDir, movedTo);
     say(`迁移完成，校验全部一致。旧存储已改名为 ${movedTo}，npm start 不会再使用它；确认新存储中的数据无误后可以删除该目录。`);
     return 0;
   } finally {
-    for (const client of clients) await client.close().catch(() => undefined);
-    for (const server of servers.reverse()) await server.stop().catch(() => undefined);
+    await closeAll();
   }
 }
 
@@ -223,6 +231,13 @@ async function verify({ source, target, targetUrl, contents, copy, AuditLogRepos
   for (const line of table(rows)) say(line);
   say();
   return failures;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    process.stderr.write('\n已中断：旧存储保持原样。再次运行 npm run migrate-store -- --resume 可接着迁移（已复制的记录会跳过）。\n');
+    closeAll().finally(() => process.exit(130));
+  });
 }
 
 main().then(
