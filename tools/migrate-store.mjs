@@ -22,9 +22,15 @@ class Refusal extends Error {}
 const servers = [];
 const clients = [];
 
-async function closeAll() {
-  for (const client of clients.splice(0)) await client.close().catch(() => undefined);
-  for (const server of servers.splice(0).reverse()) await server.stop().catch(() => undefined);
+let closing;
+
+/** Closes the clients, then stops the servers; every caller (the end, a failure, Ctrl-C) waits for the same run. */
+function closeAll() {
+  closing ??= (async () => {
+    for (const client of clients) await client.close().catch(() => undefined);
+    for (const server of [...servers].reverse()) await server.stop().catch(() => undefined);
+  })();
+  return closing;
 }
 
 function say(line = '') {
@@ -233,16 +239,22 @@ async function verify({ source, target, targetUrl, contents, copy, AuditLogRepos
   return failures;
 }
 
+/** Set on Ctrl-C: the signal handler ends the process once its servers are stopped, not main's failing awaits. */
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     process.stderr.write('\n已中断：旧存储保持原样。再次运行 npm run migrate-store -- --resume 可接着迁移（已复制的记录会跳过）。\n');
     closeAll().finally(() => process.exit(130));
   });
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted) process.exit(code);
+  },
   (error) => {
+    if (interrupted) return;
     if (error instanceof Refusal) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);

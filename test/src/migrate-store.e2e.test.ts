@@ -46,15 +46,23 @@ const before = {
   counts: {} as Record<string, number>,
 };
 
-async function runTool(args: string[] = []): Promise<{ code: number | null; output: string }> {
+/** Runs the tool as a user does; with `interruptAfter`, presses Ctrl-C (SIGINT) once its output shows that text. */
+async function runTool(args: string[] = [], interruptAfter?: RegExp): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [join(repoRoot, 'tools', 'migrate-store.mjs'), ...args], {
     cwd: repoRoot,
     env: { ...process.env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const read = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (interruptAfter?.test(output)) {
+      interruptAfter = undefined;
+      child.kill('SIGINT');
+    }
+  };
+  child.stdout.on('data', read);
+  child.stderr.on('data', read);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   return { code, output };
 }
@@ -153,19 +161,21 @@ describe('npm run migrate-store', () => {
     expect(readdirSync(dataDir)).not.toContain('postgresql');
   });
 
-  it('refuses a target that already holds records, and with --resume completes an interrupted copy without duplicates', async () => {
+  it('stops at Ctrl-C leaving the old store in place; then refuses the partly filled target unless --resume, which completes it without duplicates', async () => {
     await stopAll();
-    // An interrupted run: the target holds part of the audit trail and every user already.
     const source = await openDatabase({ url: await startSqliteStore() });
     before.counts = await countsOf(source);
+    await source.close();
+    await stopAll();
     expect(before.counts['attachment_content.chunks']).toBe(3);
     expect(before.counts.audit_log).toBeGreaterThan(5);
-    const target = await openDatabase({ url: await startPostgresStore() });
-    const half = await source.collection('audit_log').find().sort({ _id: 1 }).limit(Math.ceil(before.counts.audit_log! / 2)).toArray();
-    await target.collection('audit_log').insertMany(half);
-    await target.collection('users').insertMany(await source.collection('users').find().toArray());
-    await Promise.all([source.close(), target.close()]);
-    await stopAll();
+
+    // Collections are copied in name order: the audit trail is in, users and the rest are not yet.
+    const interrupted = await runTool([], /复制 duban\.audit_log/);
+    expect(interrupted.output).toContain('已中断');
+    expect(interrupted.output).not.toContain('复制 duban.users');
+    expect(interrupted.code).toBe(130);
+    expect(readdirSync(dataDir)).toContain('ferretdb');
 
     const refused = await runTool();
     expect(refused.output).toContain('目标存储不是空的');
@@ -174,8 +184,8 @@ describe('npm run migrate-store', () => {
     expect(readdirSync(dataDir)).toContain('ferretdb');
 
     const resumed = await runTool(['--resume']);
+    expect(resumed.output).toContain(`复制 duban.audit_log：${before.counts.audit_log} 条（新写入 0，已存在 ${before.counts.audit_log}）`);
     expect(resumed.output).not.toContain('不一致');
-    expect(resumed.output).toContain(`已存在 ${half.length}`);
     expect(resumed.output).toMatch(/审计记录哈希链.*一致/);
     expect(resumed.output).toMatch(/attachment_content 文件内容 sha256\s+1 个文件\s+1 个相同\s+一致/);
     expect(resumed.code).toBe(0);

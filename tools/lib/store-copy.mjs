@@ -69,8 +69,13 @@ async function insertMissing(target, documents) {
   }
 }
 
-/** Creates on the target the secondary indexes the source collection has (name, keys, unique, sparse, partial, TTL). */
+/**
+ * Creates on the target the secondary indexes the source collection has (name, keys, unique, sparse, partial, TTL)
+ * and the target lacks, one at a time: FerretDB v1.24 on PostgreSQL drops the connection (a panic, "slice bounds out
+ * of range") on a `createIndexes` of several indexes that all exist already, as on a resumed run.
+ */
 export async function copyIndexes(sourceDb, targetDb, name) {
+  const existing = new Set((await targetDb.collection(name).listIndexes().toArray()).map((index) => index.name));
   const specs = (await sourceDb.collection(name).listIndexes().toArray())
     .filter((index) => index.name !== '_id_')
     .map(({ key, name: indexName, unique, sparse, partialFilterExpression, expireAfterSeconds }) => ({
@@ -81,7 +86,7 @@ export async function copyIndexes(sourceDb, targetDb, name) {
       ...(partialFilterExpression ? { partialFilterExpression } : {}),
       ...(expireAfterSeconds !== undefined ? { expireAfterSeconds } : {}),
     }));
-  if (specs.length > 0) await targetDb.collection(name).createIndexes(specs);
+  for (const { key, ...options } of specs.filter((spec) => !existing.has(spec.name))) await targetDb.collection(name).createIndex(key, options);
   return specs.length;
 }
 
