@@ -29,6 +29,8 @@ export async function storeContents(client) {
 /**
  * Copies every document of `name` from `sourceDb` to `targetDb` in batches; a document whose `_id` is in the target
  * already is left as it is (a re-run after an interruption adds only what is missing). `{ inserted, present }`.
+ * One batch is written while the next is read (two in memory at most): the source's decoding and the target's
+ * writing take about as long each.
  */
 export async function copyCollection(sourceDb, targetDb, name) {
   const target = targetDb.collection(name);
@@ -36,15 +38,21 @@ export async function copyCollection(sourceDb, targetDb, name) {
     if (error.codeName !== 'NamespaceExists' && error.code !== 48) throw error;
   });
   const totals = { inserted: 0, present: 0 };
+  let writing = Promise.resolve();
   let batch = [];
   let bytes = 0;
   const flush = async () => {
+    await writing;
     if (batch.length === 0) return;
-    const { inserted, present } = await insertMissing(target, batch);
-    totals.inserted += inserted;
-    totals.present += present;
+    const documents = batch;
     batch = [];
     bytes = 0;
+    writing = insertMissing(target, documents).then(({ inserted, present }) => {
+      totals.inserted += inserted;
+      totals.present += present;
+    });
+    // Seen by the next flush (or the last one); kept from counting as unhandled meanwhile.
+    writing.catch(() => undefined);
   };
   const cursor = sourceDb.collection(name).find({}, { ...AS_STORED, batchSize: BATCH_DOCUMENTS });
   for await (const document of cursor) {
@@ -53,6 +61,7 @@ export async function copyCollection(sourceDb, targetDb, name) {
     if (batch.length >= BATCH_DOCUMENTS || bytes >= BATCH_BYTES) await flush();
   }
   await flush();
+  await writing;
   return totals;
 }
 
