@@ -48,7 +48,7 @@ export function createNotificationActivities(
 ): NotificationActivities & WebhookDeliveryActivities {
   const users = new UserRepository(connection);
   const units = new UnitRepository(connection);
-  const notifications = new NotificationRepository(connection);
+  const notifications = new NotificationRepository(connection, 'worker');
   const channels = new WebhookChannelRepository(connection);
   const deliveries = new WebhookDeliveryRepository(connection);
   const targets = new WebhookTargets(options.webhookAllowList ?? EMPTY_WEBHOOK_ALLOW_LIST, options.resolveHost);

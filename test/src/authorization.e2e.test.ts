@@ -288,6 +288,7 @@ const TABLE: Record<string, Rule | readonly Rule[]> = {
   // the caller's own mailbox
   'GET /api/notifications': { gate: 'authenticated', allow: EVERYONE, query: {} },
   'POST /api/notifications/{id}/read': { gate: 'authenticated', object: 'notification', allow: OWN_ONLY },
+  'POST /api/notifications/read-all': { gate: 'authenticated', allow: EVERYONE },
 
   // business data: lists
   'GET /api/inbox': { gate: BUSINESS, allow: { office: 'any', leader: 'any', unit: 'any', unit_leader: 'any' }, query: {} },

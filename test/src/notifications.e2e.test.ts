@@ -394,6 +394,24 @@ describe('GET /api/notifications', () => {
     expect((await townA.get('/api/notifications?cursor=garbage')).body.error.details.fields[0].field).toBe('cursor');
     expect((await stack.api.get('/api/notifications')).status).toBe(401);
   });
+
+  it("marks all of a user's notifications read at once: the unread count is zero, other users' stay unread", async () => {
+    for (const n of [1, 2]) {
+      await activities.notify(request(`rect:item-6:notice:yellow:${n}`, { unitId: 'village-a2', audience: ['handlers'], level: 'yellow', title: `黄色督办单 ${n}`, subject: { kind: 'rectification', id: 'item-6' } }));
+    }
+    const village = await stack.api.login('village-a2', PASSWORD);
+    expect((await notificationsOf(village)).unreadCount).toBe(2);
+    const waterUnread = (await notificationsOf(water)).unreadCount;
+
+    const all = await village.post('/api/notifications/read-all');
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({ marked: 2, unreadCount: 0 });
+    const after = await notificationsOf(village);
+    expect(after.unreadCount).toBe(0);
+    expect(after.items.filter((n: { subject: { id: string } }) => n.subject.id === 'item-6').every((n: { readAt: string | null }) => n.readAt !== null)).toBe(true);
+    expect((await village.post('/api/notifications/read-all')).body).toEqual({ marked: 0, unreadCount: 0 });
+    expect((await notificationsOf(water)).unreadCount).toBe(waterUnread);
+  });
 });
 
 describe('assignment (交办)', () => {

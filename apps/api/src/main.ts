@@ -1,6 +1,6 @@
 import { readConfig } from '@duban/config';
 import { TASK_QUEUE } from '@duban/contracts';
-import { openDatabase, slowCommandLog, syncIndexes } from '@duban/persistence';
+import { openDatabase, reshapeReadModel, slowCommandLog, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 import { createApiApp } from './app.js';
 import { createApiLogger } from './observability/logger.js';
@@ -14,6 +14,8 @@ async function main(): Promise<void> {
   const logger = createApiLogger();
   const database = await openDatabase({ url: config.mongoUrl, ...slowCommandLog(config.slowQueryMs, logger) });
   await syncIndexes(database);
+  // Documents stored before the present read-model shape get its keys, once, before anything reads them.
+  await reshapeReadModel(database);
   const temporal = await connectTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
 
   const generated = await bootstrapAdmin(database, config.adminPassword);

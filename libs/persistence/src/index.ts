@@ -14,6 +14,7 @@ export * from './indexes.js';
 export * from './sessions.js';
 export * from './user-security.js';
 export * from './audit.js';
+export * from './read-model-shape.js';
 export * from './reports.js';
 export * from './idempotency.js';
 export * from './task-lists.js';

@@ -2,12 +2,12 @@ import type { Connection } from 'mongoose';
 import { assignmentModel } from './assignments.js';
 import { attachmentModel } from './attachments.js';
 import { campaignModel } from './campaigns.js';
-import { auditModel } from './audit.js';
+import { auditHeadModel, auditModel } from './audit.js';
 import { inspectionModel, lookBackModel } from './inspections.js';
 import { calendarOverrideModel } from './calendar-overrides.js';
 import { idempotencyModel } from './idempotency.js';
 import { NoticeRepository } from './notices.js';
-import { notificationModel } from './notifications.js';
+import { notificationCountModel, notificationDayModel, notificationModel, notificationMonthModel } from './notifications.js';
 import { rectificationModel } from './rectifications.js';
 import { rectificationCountModel } from './rectification-counts.js';
 import { sessionModel } from './sessions.js';
@@ -21,12 +21,13 @@ import { webhookChannelModel, webhookDeliveryModel } from './webhooks.js';
 
 /** Registers every model on the connection, so that index creation and queries see all of them. */
 export function registerModels(connection: Connection): void {
-  [assignmentModel, taskListModel, campaignModel, taskTemplateModel, attachmentModel, calendarOverrideModel, idempotencyModel, inspectionModel, lookBackModel, notificationModel, rectificationModel, rectificationCountModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
+  [assignmentModel, taskListModel, campaignModel, taskTemplateModel, attachmentModel, calendarOverrideModel, idempotencyModel, inspectionModel, lookBackModel, notificationModel, notificationDayModel, notificationMonthModel, notificationCountModel, rectificationModel, rectificationCountModel, sessionModel, unitModel, userModel, userSecurityModel, webhookChannelModel, webhookDeliveryModel].forEach(
     (register) => register(connection),
   );
   new NoticeRepository(connection);
   new SettingsRepository(connection);
   auditModel(connection);
+  auditHeadModel(connection);
 }
 
 /** Creates the indexes every model declares (at start, before serving); FerretDB and MongoDB both support them. */

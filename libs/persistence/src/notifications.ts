@@ -1,5 +1,7 @@
-import mongoose, { mongo, Schema, type Connection, type Model } from 'mongoose';
+import { mongo, Schema, type Connection, type Model } from 'mongoose';
 import type { NotificationLevel, NotificationRequest } from '@duban/contracts';
+import { shanghaiDate } from '@duban/domain';
+import { isDuplicateKey } from './settings.js';
 
 /** One in-app notification for one recipient; `_id` is `${key}:${userId}`, so a repeated key never duplicates. */
 export interface NotificationRecord {
@@ -13,7 +15,14 @@ export interface NotificationRecord {
   subject: NotificationRequest['subject'];
   createdAt: Date;
   readAt: Date | null;
+  /** `<userId>|<Shanghai day of createdAt>`: the bucket a user's list reads, one day at a time, newest first. */
+  userDay: string;
+  /** `readAt === null`, as a value FerretDB pushes down (it does not push `readAt: null`). */
+  unread: boolean;
 }
+
+/** What a writer gives; the bucket and read-state keys are the repository's. */
+export type NewNotification = Omit<NotificationRecord, 'readAt' | 'userDay' | 'unread'>;
 
 const notificationSchema = new Schema<NotificationRecord>(
   {
@@ -27,22 +36,84 @@ const notificationSchema = new Schema<NotificationRecord>(
     subject: { kind: { type: String, required: true }, id: { type: String, required: true } },
     createdAt: { type: Date, required: true },
     readAt: { type: Date, default: null },
+    userDay: { type: String, required: true },
+    unread: { type: Boolean, required: true },
   },
   { collection: 'notifications', versionKey: false },
 );
-// Serves: a user's notifications, newest first, keyset-paged (GET /api/notifications).
-notificationSchema.index({ userId: 1, createdAt: -1, _id: -1 });
-// Serves: a user's unread notifications newest first (?unread=true) and the unread count.
-notificationSchema.index({ userId: 1, readAt: 1, createdAt: -1, _id: -1 });
+// Only keys that are pushed as equality (docs/queries.md): a bucket holds a day of one user's notifications,
+// sorted in memory. Serves: a user's list, newest day first (GET /api/notifications, ?unread=true adds `unread`).
+notificationSchema.index({ userDay: 1 });
+// Serves: mark all read and the read-model backfill (`{userId, unread: true}`).
+notificationSchema.index({ userId: 1 });
+
+/** The days of one month on which a user got notifications: `_id` `<userId>|<YYYY-MM-DD>`. */
+interface NotificationDayRecord {
+  _id: string;
+  userMonth: string;
+}
+
+/** The months in which a user got notifications: `_id` `<userId>|<YYYY-MM>`. */
+interface NotificationMonthRecord {
+  _id: string;
+  userId: string;
+}
+
+const daySchema = new Schema<NotificationDayRecord>({ _id: { type: String, required: true }, userMonth: { type: String, required: true } }, { collection: 'notification_days', versionKey: false });
+// Serves: the non-empty days of one user and month, so the list skips empty days.
+daySchema.index({ userMonth: 1 });
+const monthSchema = new Schema<NotificationMonthRecord>({ _id: { type: String, required: true }, userId: { type: String, required: true } }, { collection: 'notification_months', versionKey: false });
+// Serves: the non-empty months of one user.
+monthSchema.index({ userId: 1 });
+
+/**
+ * A user's unread count is Σ added − Σ read over the user's counter documents, one per writing process kind
+ * (`_id` `<userId>|<writer>`). Each document is written by one kind of process only, one update at a time per
+ * user (see `CounterWrites`): FerretDB v1 runs an update as a read and then a write, so two processes adding to
+ * one document could lose an increment.
+ */
+interface NotificationCountRecord {
+  _id: string;
+  userId: string;
+  added: number;
+  read: number;
+}
+
+const countSchema = new Schema<NotificationCountRecord>(
+  { _id: { type: String, required: true }, userId: { type: String, required: true }, added: { type: Number, required: true }, read: { type: Number, required: true } },
+  { collection: 'notification_counts', versionKey: false },
+);
+// Serves: the unread count (every list answer).
+countSchema.index({ userId: 1 });
 
 export function notificationModel(connection: Connection): Model<NotificationRecord> {
-  return (
-    (connection.models.Notification as Model<NotificationRecord>) ??
-    connection.model<NotificationRecord>('Notification', notificationSchema)
-  );
+  return (connection.models.Notification as Model<NotificationRecord>) ?? connection.model<NotificationRecord>('Notification', notificationSchema);
+}
+
+export function notificationDayModel(connection: Connection): Model<NotificationDayRecord> {
+  return (connection.models.NotificationDay as Model<NotificationDayRecord>) ?? connection.model<NotificationDayRecord>('NotificationDay', daySchema);
+}
+
+export function notificationMonthModel(connection: Connection): Model<NotificationMonthRecord> {
+  return (connection.models.NotificationMonth as Model<NotificationMonthRecord>) ?? connection.model<NotificationMonthRecord>('NotificationMonth', monthSchema);
+}
+
+export function notificationCountModel(connection: Connection): Model<NotificationCountRecord> {
+  return (connection.models.NotificationCount as Model<NotificationCountRecord>) ?? connection.model<NotificationCountRecord>('NotificationCount', countSchema);
 }
 
 export const notificationId = (key: string, userId: string) => `${key}:${userId}`;
+
+/** The bucket key of a user's notifications created at `createdAt`. */
+export const notificationUserDay = (userId: string, createdAt: Date) => `${userId}|${shanghaiDate(createdAt)}`;
+
+/** The stored document of a new notification: unread, in its day bucket. */
+export function newNotificationRecord(row: NewNotification): NotificationRecord {
+  return { ...row, readAt: null, userDay: notificationUserDay(row.userId, row.createdAt), unread: true };
+}
+
+/** Which process kind writes a counter document: the API (reads, look-back notices) or the worker (fan-out). */
+export type NotificationWriter = 'api' | 'worker' | 'backfill';
 
 export interface NotificationListQuery {
   readonly userId: string;
@@ -52,65 +123,227 @@ export interface NotificationListQuery {
   readonly after?: { readonly createdAt: Date; readonly id: string };
 }
 
-const { trusted } = mongoose;
+/** Day buckets read at once while a page is not full: 1, then 2, 4, up to this many in parallel. */
+const MAX_DAYS_AT_ONCE = 8;
 
 export class NotificationRepository {
   private readonly items: Model<NotificationRecord>;
-  constructor(connection: Connection) {
+  private readonly days: Model<NotificationDayRecord>;
+  private readonly months: Model<NotificationMonthRecord>;
+  private readonly counts: Model<NotificationCountRecord>;
+  private readonly writes: CounterWrites;
+
+  /** `writer`: the kind of process this is; each kind keeps its own counter documents. */
+  constructor(
+    connection: Connection,
+    private readonly writer: NotificationWriter = 'api',
+  ) {
     this.items = notificationModel(connection);
+    this.days = notificationDayModel(connection);
+    this.months = notificationMonthModel(connection);
+    this.counts = notificationCountModel(connection);
+    this.writes = CounterWrites.of(connection);
   }
 
   /**
-   * Stores each row whose `_id` is not there yet; answers how many were new. One unordered insert for all
-   * recipients: the rows of a repeated key fail as duplicates, the others go in.
+   * Stores each row whose `_id` is not there yet; answers how many were new. The day and month buckets first
+   * (idempotent), then one unordered insert for all recipients: the rows of a repeated key fail as duplicates,
+   * the others go in, and only those are added to their user's unread count.
    */
-  async createIfAbsent(rows: readonly Omit<NotificationRecord, 'readAt'>[]): Promise<number> {
+  async createIfAbsent(rows: readonly NewNotification[]): Promise<number> {
     if (rows.length === 0) return 0;
+    const records = rows.map(newNotificationRecord);
+    await this.addBuckets(records);
+    let inserted: NotificationRecord[];
     try {
-      const result = await this.items.collection.insertMany(
-        rows.map((row) => ({ ...row, readAt: null })) as never[],
-        { ordered: false },
-      );
-      return result.insertedCount;
+      await this.items.collection.insertMany(records as never[], { ordered: false });
+      inserted = records;
     } catch (error) {
-      if (error instanceof mongo.MongoBulkWriteError && onlyDuplicateKeys(error)) return error.insertedCount;
-      throw error;
+      if (!(error instanceof mongo.MongoBulkWriteError) || !onlyDuplicateKeys(error)) throw error;
+      const refused = new Set(writeErrorsOf(error).map((writeError) => writeError.index));
+      inserted = records.filter((_, i) => !refused.has(i));
     }
+    const perUser = new Map<string, number>();
+    for (const record of inserted) perUser.set(record.userId, (perUser.get(record.userId) ?? 0) + 1);
+    await Promise.all([...perUser].map(([userId, added]) => this.addToCount(userId, added, 0)));
+    return inserted.length;
+  }
+
+  /** Records the day and month buckets of the rows (already present ones are left as they are). */
+  async addBuckets(records: readonly Pick<NotificationRecord, 'userId' | 'createdAt'>[]): Promise<void> {
+    const days = new Map<string, NotificationDayRecord>();
+    const months = new Map<string, NotificationMonthRecord>();
+    for (const record of records) {
+      const day = shanghaiDate(record.createdAt);
+      days.set(`${record.userId}|${day}`, { _id: `${record.userId}|${day}`, userMonth: `${record.userId}|${day.slice(0, 7)}` });
+      months.set(`${record.userId}|${day.slice(0, 7)}`, { _id: `${record.userId}|${day.slice(0, 7)}`, userId: record.userId });
+    }
+    await Promise.all([insertIgnoringDuplicates(this.days, [...days.values()]), insertIgnoringDuplicates(this.months, [...months.values()])]);
   }
 
   findById(id: string): Promise<NotificationRecord | null> {
     return this.items.findById(id).lean<NotificationRecord>().exec();
   }
 
-  listForUser(query: NotificationListQuery): Promise<NotificationRecord[]> {
-    const filter: Record<string, unknown> = { userId: query.userId };
-    if (query.unreadOnly) filter.readAt = null;
-    if (query.after) {
-      filter.$or = [
-        { createdAt: trusted({ $lt: query.after.createdAt }) },
-        { createdAt: query.after.createdAt, _id: trusted({ $lt: query.after.id }) },
-      ];
+  /**
+   * A page newest first (`createdAt`, then `_id`, both descending). Reads the user's non-empty months, then
+   * each month's non-empty days from the cursor's day back, and the day buckets (each one pushed equality on
+   * `userDay`) until the page is full; rows are sorted in memory.
+   */
+  async listForUser(query: NotificationListQuery): Promise<NotificationRecord[]> {
+    const { userId, after } = query;
+    const fromDay = after ? shanghaiDate(after.createdAt) : null;
+    const page: NotificationRecord[] = [];
+    const months = (await this.months.find({ userId }).lean<NotificationMonthRecord[]>().exec())
+      .map((month) => month._id.slice(userId.length + 1))
+      .filter((month) => fromDay === null || month <= fromDay.slice(0, 7))
+      .sort()
+      .reverse();
+    let width = 1;
+    for (const month of months) {
+      const days = (await this.days.find({ userMonth: `${userId}|${month}` }).lean<NotificationDayRecord[]>().exec())
+        .map((day) => day._id.slice(userId.length + 1))
+        .filter((day) => fromDay === null || day <= fromDay)
+        .sort()
+        .reverse();
+      for (let i = 0; i < days.length; i += width, width = Math.min(width * 2, MAX_DAYS_AT_ONCE)) {
+        const buckets = await Promise.all(
+          days.slice(i, i + width).map((day) =>
+            this.items
+              .find({ userDay: `${userId}|${day}`, ...(query.unreadOnly ? { unread: true } : {}) })
+              .lean<NotificationRecord[]>()
+              .exec(),
+          ),
+        );
+        for (const rows of buckets) {
+          page.push(...rows.filter((row) => !after || isBefore(row, after)).sort(newestFirst));
+          if (page.length >= query.limit) return page.slice(0, query.limit);
+        }
+      }
     }
-    return this.items
-      .find(filter)
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(query.limit)
-      .lean<NotificationRecord[]>()
-      .exec();
+    return page;
   }
 
-  /** Marks the user's own notification read (keeping the first time); null when it is not theirs or does not exist. */
+  /**
+   * Marks the user's own notification read (keeping the first time); null when it is not theirs or does not
+   * exist. The count drops only when this call made it read: marks of one user run one at a time here.
+   */
   async markRead(userId: string, id: string, at: Date): Promise<NotificationRecord | null> {
-    await this.items.updateOne({ _id: id, userId, readAt: null }, { $set: { readAt: at } }).exec();
+    await this.writes.serially(this.countId(userId), async () => {
+      const changed = await this.items.updateOne({ _id: id, userId, unread: true }, { $set: { unread: false, readAt: at } }).exec();
+      if (changed.modifiedCount > 0) await this.incrementCount(userId, 0, changed.modifiedCount);
+    });
     return this.items.findOne({ _id: id, userId }).lean<NotificationRecord>().exec();
   }
 
-  countUnread(userId: string): Promise<number> {
-    return this.items.countDocuments({ userId, readAt: null }).exec();
+  /** Marks every unread notification of the user read; answers how many were unread. */
+  markAllRead(userId: string, at: Date): Promise<number> {
+    return this.writes.serially(this.countId(userId), async () => {
+      const changed = await this.items.updateMany({ userId, unread: true }, { $set: { unread: false, readAt: at } }).exec();
+      if (changed.modifiedCount > 0) await this.incrementCount(userId, 0, changed.modifiedCount);
+      return changed.modifiedCount;
+    });
+  }
+
+  async countUnread(userId: string): Promise<number> {
+    const counts = await this.counts.find({ userId }).lean<NotificationCountRecord[]>().exec();
+    return Math.max(0, counts.reduce((sum, count) => sum + count.added - count.read, 0));
+  }
+
+  /**
+   * Adds to this writer's counter document of the user, one update at a time per document in this process;
+   * additions that arrive while one is under way are summed into the next (a burst costs one update per user
+   * and round trip, not one per notification).
+   */
+  addToCount(userId: string, added: number, read: number): Promise<void> {
+    return this.writes.increment(this.countId(userId), added, read, (sumAdded, sumRead) => this.incrementCount(userId, sumAdded, sumRead));
+  }
+
+  private countId(userId: string): string {
+    return `${userId}|${this.writer}`;
+  }
+
+  private async incrementCount(userId: string, added: number, read: number): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.counts.updateOne({ _id: this.countId(userId) }, { $inc: { added, read }, $setOnInsert: { userId } }, { upsert: true }).exec();
+        return;
+      } catch (error) {
+        // Two first counts of one user at once (another process of the same kind) race on the upsert.
+        if (!isDuplicateKey(error) || attempt >= 5) throw error;
+      }
+    }
   }
 }
 
+/**
+ * The counter writes of one connection, one at a time per counter document (a chain of promises per key):
+ * FerretDB v1 updates by reading and then writing, so two updates of one document at once could lose one.
+ */
+class CounterWrites {
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private static readonly perConnection = new WeakMap<Connection, CounterWrites>();
+
+  static of(connection: Connection): CounterWrites {
+    let writes = CounterWrites.perConnection.get(connection);
+    if (!writes) CounterWrites.perConnection.set(connection, (writes = new CounterWrites()));
+    return writes;
+  }
+
+  private readonly pending = new Map<string, { added: number; read: number; done: Promise<void> }>();
+
+  /** Queues an increment of `key`, summed with the ones queued before it that have not started yet. */
+  increment(key: string, added: number, read: number, apply: (added: number, read: number) => Promise<void>): Promise<void> {
+    const waiting = this.pending.get(key);
+    if (waiting) {
+      waiting.added += added;
+      waiting.read += read;
+      return waiting.done;
+    }
+    const entry = { added, read, done: Promise.resolve() };
+    this.pending.set(key, entry);
+    entry.done = this.serially(key, () => {
+      this.pending.delete(key);
+      return apply(entry.added, entry.read);
+    });
+    return entry.done;
+  }
+
+  serially<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.chains.get(key) ?? Promise.resolve();
+    const next = previous.then(task, task);
+    const settled = next.catch(() => undefined);
+    this.chains.set(key, settled);
+    void settled.then(() => {
+      if (this.chains.get(key) === settled) this.chains.delete(key);
+    });
+    return next;
+  }
+}
+
+function isBefore(row: NotificationRecord, after: { readonly createdAt: Date; readonly id: string }): boolean {
+  const at = row.createdAt.getTime();
+  return at < after.createdAt.getTime() || (at === after.createdAt.getTime() && row._id < after.id);
+}
+
+function newestFirst(a: NotificationRecord, b: NotificationRecord): number {
+  return b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
+}
+
+async function insertIgnoringDuplicates<T>(model: Model<T>, documents: readonly T[]): Promise<void> {
+  if (documents.length === 0) return;
+  try {
+    await model.collection.insertMany(documents as never[], { ordered: false });
+  } catch (error) {
+    if (!(error instanceof mongo.MongoBulkWriteError) || !onlyDuplicateKeys(error)) throw error;
+  }
+}
+
+function writeErrorsOf(error: InstanceType<typeof mongo.MongoBulkWriteError>) {
+  return Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+}
+
 function onlyDuplicateKeys(error: InstanceType<typeof mongo.MongoBulkWriteError>): boolean {
-  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  const writeErrors = writeErrorsOf(error);
   return writeErrors.length > 0 && writeErrors.every((writeError) => writeError.code === 11000);
 }

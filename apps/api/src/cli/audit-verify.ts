@@ -1,4 +1,4 @@
-import { AuditLogRepository, openDatabase, type AuditVerification } from '@duban/persistence';
+import { AuditLogRepository, openDatabase, reshapeReadModel, type AuditVerification } from '@duban/persistence';
 
 /**
  * `npm run audit:verify` (tools/audit-verify.mjs): walks the audit trail's hash chain and reports every changed,
@@ -62,6 +62,8 @@ async function main(): Promise<number> {
   process.stdout.write(`校验审计记录哈希链（verifying the audit hash chain）: ${url.replace(/\/\/[^@/]*@/, '//***@')}\n`);
   const database = await openDatabase({ url });
   try {
+    // A store the API has not started on since the read-model shape changed: give its entries their batch keys first.
+    await reshapeReadModel(database);
     const repository = new AuditLogRepository(database);
     const result = await repository.verify(options.from, options.to);
     for (const line of describeVerification(result)) process.stdout.write(`${line}\n`);

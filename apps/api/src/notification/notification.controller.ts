@@ -40,18 +40,29 @@ export class NotificationController {
     @CurrentActor() actor: Actor,
   ): Promise<{ items: NotificationView[]; nextCursor: string | null; unreadCount: number }> {
     const limit = query.limit ?? 20;
-    const records = await this.notifications.listForUser({
-      userId: actor.userId,
-      unreadOnly: query.unread === 'true',
-      limit,
-      ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
-    });
+    const [records, unreadCount] = await Promise.all([
+      this.notifications.listForUser({
+        userId: actor.userId,
+        unreadOnly: query.unread === 'true',
+        limit,
+        ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
+      }),
+      this.notifications.countUnread(actor.userId),
+    ]);
     const last = records.at(-1);
     return {
       items: records.map(toView),
       nextCursor: records.length === limit && last ? encodeCursor([last.createdAt.toISOString(), last._id]) : null,
-      unreadCount: await this.notifications.countUnread(actor.userId),
+      unreadCount,
     };
+  }
+
+  @Post('read-all')
+  @HttpCode(200)
+  @ApiOperation({ summary: '将我的全部通知标记为已读' })
+  async markAllRead(@CurrentActor() actor: Actor): Promise<{ marked: number; unreadCount: number }> {
+    const marked = await this.notifications.markAllRead(actor.userId, this.clock.now());
+    return { marked, unreadCount: await this.notifications.countUnread(actor.userId) };
   }
 
   @Post(':id/read')
