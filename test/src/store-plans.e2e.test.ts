@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes } from '@duban/persistence';
+import { AuditLogRepository, NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes, type AuditAppend } from '@duban/persistence';
 // @ts-expect-error plain ESM helper without types
 import { freePort, startFerretDbOnPostgres } from '../../tools/lib/servers.mjs';
 import { until } from './support/until.js';
@@ -31,6 +31,10 @@ const UNITS = 20;
 const ITEMS = 2_000;
 const SOURCES = ['provincial_assessment', 'self_inspection'] as const;
 const CATEGORIES = ['housing', 'health', 'employment'] as const;
+/** Notifications of one user on one Shanghai day in the seed below: a day's bucket. */
+const NOTIFICATIONS_PER_USER_DAY = 24;
+const AUDIT_ENTRIES = 3_000;
+const AUDIT_ACTORS = 10;
 
 let store: { stop(): Promise<void> };
 let database: Connection;
@@ -48,6 +52,30 @@ async function explainFind(collection: string, filter: Record<string, unknown>, 
   };
   walk(explained.queryPlanner?.Plan);
   return { pushedDown: explained.filterPushdown === true, nodes };
+}
+
+/**
+ * A filter FerretDB v1.24 pushes down whole: top-level keys, each a string, number or boolean (docs/queries.md).
+ * Such a filter reads exactly the rows it matches, so counting them counts what the query reads.
+ */
+const isPushedEquality = (filter: Record<string, unknown>) =>
+  Object.entries(filter).every(([key, value]) => !key.includes('.') && !key.startsWith('$') && ['string', 'number', 'boolean'].includes(typeof value));
+
+/** The `find` filters this process sent to `collection` while `run` ran. */
+async function filtersSentBy(collection: string, run: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const before = sentFilters.length;
+  await run();
+  return sentFilters.slice(before).filter((command) => command.collection === collection).map((command) => command.filter);
+}
+
+/** Fails unless each filter is served by an index scan on each of `fields` (waiting for the store to create them) and no Seq Scan. */
+async function expectIndexScans(collection: string, filters: Record<string, unknown>[], fields: readonly string[]): Promise<void> {
+  expect(filters.length).toBeGreaterThan(0);
+  for (const filter of filters) {
+    const plan = await until(`index scans on ${fields.join(', ')} for ${JSON.stringify(filter)}`, () => explainFind(collection, filter), ({ nodes }) => fields.every((field) => indexScansOn(nodes, field).length > 0));
+    expect(plan.pushedDown).toBe(true);
+    expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+  }
 }
 
 /** The plan's index scans on `field` (FerretDB's SQL names the field as `_jsonb -> 'field'`). */
@@ -90,8 +118,9 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
     );
     const notifications = new NotificationRepository(database);
     const start = Date.parse('2026-01-05T00:00:00.000Z');
-    for (let n = 0; n < PER_USER; n++) {
-      await notifications.createIfAbsent(
+    // One bulk write, as a bench seed writes them.
+    await notifications.createIfAbsent(
+      Array.from({ length: PER_USER }, (_, n) =>
         Array.from({ length: USERS }, (_, u) => ({
           _id: `deadline:${n}:user-${u}`,
           key: `deadline:${n}`,
@@ -103,8 +132,18 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
           subject: { kind: 'rectification' as const, id: `item-${n}` },
           createdAt: new Date(start + (n * USERS + u) * 60_000),
         })),
-      );
-    }
+      ).flat(),
+    );
+    // Audit entries of 10 users, 100 a day over 30 days, chained as append chains them.
+    const entries: AuditAppend[] = Array.from({ length: AUDIT_ENTRIES }, (_, i) => ({
+      action: 'POST /api/rectifications',
+      result: 'success',
+      status: 201,
+      actor: { userId: `user-${i % AUDIT_ACTORS}`, name: '用户', unitId: `unit-${i % UNITS}`, roles: ['unit'] },
+      target: `item-${i}`,
+    }));
+    let seq = 0;
+    await new AuditLogRepository(database, () => new Date(start + seq++ * 864_000)).appendMany(entries);
   });
 
   afterAll(async () => {
@@ -113,17 +152,74 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("a user's notification list is filtered in PostgreSQL through an index on userId", async () => {
-    const query = () => explainFind('notifications', { userId: 'user-7' }, { createdAt: -1, _id: -1 }, 20);
-    // The store creates its indexes for a new collection within a second.
-    const plan = await until('an index scan on userId', query, ({ nodes }) => indexScansOn(nodes, 'userId').length > 0);
-    expect(plan.pushedDown).toBe(true);
-    expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
-
-    const page = await new NotificationRepository(database).listForUser({ userId: 'user-7', limit: 20 });
+  it("a user's notification list, first and deep pages, reads one day's bucket per query through the userDay index", async () => {
+    const notifications = new NotificationRepository(database);
+    let page: Awaited<ReturnType<NotificationRepository['listForUser']>> = [];
+    const firstPage = await filtersSentBy('notifications', async () => (page = await notifications.listForUser({ userId: 'user-7', limit: 20 })));
     expect(page).toHaveLength(20);
     expect(page.every((row) => row.userId === 'user-7')).toBe(true);
     expect(page[0]!._id).toBe(`deadline:${PER_USER - 1}:user-7`);
+    const last = page.at(-1)!;
+    const deepPage = await filtersSentBy('notifications', () => notifications.listForUser({ userId: 'user-7', limit: 20, after: { createdAt: last.createdAt, id: last._id } }));
+    const unreadPage = await filtersSentBy('notifications', () => notifications.listForUser({ userId: 'user-7', limit: 20, unreadOnly: true }));
+
+    const filters = [...firstPage, ...deepPage, ...unreadPage];
+    for (const filter of filters) {
+      expect(Object.keys(filter)).toContain('userDay');
+      expect(isPushedEquality(filter)).toBe(true);
+      expect(await database.collection('notifications').countDocuments(filter)).toBeLessThanOrEqual(NOTIFICATIONS_PER_USER_DAY + 1);
+    }
+    await expectIndexScans('notifications', filters, ['userDay']);
+    // The buckets' own lists: a user's months, a month's days.
+    await expectIndexScans('notification_months', await filtersSentBy('notification_months', () => notifications.listForUser({ userId: 'user-7', limit: 5 })), ['userId']);
+    await expectIndexScans('notification_days', await filtersSentBy('notification_days', () => notifications.listForUser({ userId: 'user-7', limit: 5 })), ['userMonth']);
+  });
+
+  it("a user's unread count reads the user's few counter documents through the userId index", async () => {
+    const notifications = new NotificationRepository(database);
+    let unread = 0;
+    const filters = await filtersSentBy('notification_counts', async () => (unread = await notifications.countUnread('user-7')));
+    expect(unread).toBe(PER_USER);
+    for (const filter of filters) {
+      expect(isPushedEquality(filter)).toBe(true);
+      expect(await database.collection('notification_counts').countDocuments(filter)).toBeLessThanOrEqual(3);
+    }
+    await expectIndexScans('notification_counts', filters, ['userId']);
+  });
+
+  it("the audit search by user and day reads that user's entries of that day through the actorUserId and day indexes", async () => {
+    const audit = new AuditLogRepository(database);
+    let found: Awaited<ReturnType<AuditLogRepository['list']>> = [];
+    const filters = await filtersSentBy('audit_log', async () => (found = await audit.list({ actorId: 'user-3', from: new Date('2026-01-09T16:00:00.000Z'), to: new Date('2026-01-10T15:59:59.999Z'), limit: 50 })));
+    expect(found).toHaveLength(10);
+    expect(found.every((entry) => entry.actor?.userId === 'user-3')).toBe(true);
+    for (const filter of filters) {
+      // The pushed part: everything but the period, which FerretDB checks in Go on the day's rows.
+      const { at: _period, ...pushed } = filter;
+      expect(isPushedEquality(pushed)).toBe(true);
+      expect(pushed).toMatchObject({ actorUserId: 'user-3', day: '2026-01-10' });
+      expect(await database.collection('audit_log').countDocuments(pushed)).toBeLessThanOrEqual(10);
+    }
+    await expectIndexScans('audit_log', filters, ['actorUserId', 'day']);
+  });
+
+  it("the audit chain's tail is read from the head record and the seqs after it by _id, and verify reads 500-seq batches by index", async () => {
+    const sentTo = (collection: string, from: number) => sentFilters.slice(from).filter((command) => command.collection === collection).map((command) => command.filter);
+    const before = sentFilters.length;
+    const appended = await new AuditLogRepository(database).append({ action: 'test.tail', result: 'success' });
+    expect(appended._id).toBe(AUDIT_ENTRIES + 1);
+    const tailReads = sentTo('audit_log', before);
+    for (const filter of tailReads) expect(Object.keys(filter)).toEqual(['_id']);
+    await expectIndexScans('audit_head', sentTo('audit_head', before), ['_id']);
+    await expectIndexScans('audit_log', tailReads, ['_id']);
+
+    let verified: Awaited<ReturnType<AuditLogRepository['verify']>> | undefined;
+    const batches = await filtersSentBy('audit_log', async () => (verified = await new AuditLogRepository(database).verify()));
+    expect(verified).toMatchObject({ ok: true, checked: AUDIT_ENTRIES + 1 });
+    const batchReads = batches.filter((filter) => 'batch' in filter);
+    expect(batchReads.length).toBe(Math.floor((AUDIT_ENTRIES + 1) / 500) + 1);
+    for (const filter of batchReads) expect(isPushedEquality(filter)).toBe(true);
+    await expectIndexScans('audit_log', batchReads.slice(0, 2), ['batch']);
   });
 
   it('a notification is found by its id through an index on _id', async () => {

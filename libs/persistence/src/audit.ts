@@ -338,9 +338,8 @@ export class AuditLogRepository {
    */
   async *stream(from?: Date, to?: Date): AsyncGenerator<AuditRecord> {
     const lastBatch = Math.floor((await this.knownTailSeq()) / BATCH);
-    for (let batch = from ? await this.batchHolding(from, lastBatch) : 0; ; batch++) {
+    for (let batch = from ? await this.batchHolding(from, lastBatch) : 0; batch <= lastBatch; batch++) {
       const entries = await this.batchOf(batch);
-      if (entries.length === 0 && batch >= lastBatch) return;
       for (const entry of entries) if ((!from || entry.at >= from) && (!to || entry.at <= to)) yield entry;
       if (to && entries.length > 0 && entries.every((entry) => entry.at > to)) return;
     }
@@ -389,9 +388,8 @@ export class AuditLogRepository {
       if (!before) gap(expected - 1, expected - 1);
     }
     const tailSeq = await this.knownTailSeq();
-    for (let batchNumber = Math.floor(expected / BATCH); batchNumber * BATCH <= to; batchNumber++) {
+    for (let batchNumber = Math.floor(expected / BATCH); batchNumber * BATCH <= to && batchNumber <= Math.floor(tailSeq / BATCH); batchNumber++) {
       const batch = (await this.batchOf(batchNumber)).filter((entry) => entry._id >= expected && entry._id <= to);
-      if (batch.length === 0 && batchNumber >= Math.floor(tailSeq / BATCH)) break;
       for (const entry of batch) {
         if (entry._id !== expected) {
           gap(expected, typeof entry._id === 'number' ? entry._id - 1 : expected);
