@@ -43,6 +43,15 @@ describe('the unread count', () => {
     expect(await notifications.countUnread('dup-c')).toBe(1);
   });
 
+  it('counts a fan-out to 120 recipients at once, each of them once (one bulk counter write)', async () => {
+    const notifications = new NotificationRepository(database, 'worker');
+    const at = new Date('2026-05-04T02:00:00.000Z');
+    const recipients = Array.from({ length: 120 }, (_, i) => `many-${i}`);
+    expect(await notifications.createIfAbsent(recipients.map((userId) => row('wide', userId, at)))).toBe(120);
+    expect(await notifications.createIfAbsent(recipients.map((userId) => row('wide', userId, at)))).toBe(0);
+    expect(await Promise.all([recipients[0]!, recipients[119]!].map((userId) => notifications.countUnread(userId)))).toEqual([1, 1]);
+  });
+
   it('drops by one when a notification is read, however often and however concurrently it is marked read', async () => {
     const worker = new NotificationRepository(database, 'worker');
     const api = new NotificationRepository(database);

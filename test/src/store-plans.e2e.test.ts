@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLogRepository, NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes, type AuditAppend } from '@duban/persistence';
+import { AuditLogRepository, MONTH_AT_ONCE, NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes, type AuditAppend } from '@duban/persistence';
 // @ts-expect-error plain ESM helper without types
 import { freePort, startFerretDbOnPostgres } from '../../tools/lib/servers.mjs';
 import { until } from './support/until.js';
@@ -31,8 +31,9 @@ const UNITS = 20;
 const ITEMS = 2_000;
 const SOURCES = ['provincial_assessment', 'self_inspection'] as const;
 const CATEGORIES = ['housing', 'health', 'employment'] as const;
-/** Notifications of one user on one Shanghai day in the seed below: a day's bucket. */
-const NOTIFICATIONS_PER_USER_DAY = 24;
+/** A user with more notifications in a month than are read at once: listed day by day. */
+const HEAVY_USER = 'user-heavy';
+const HEAVY_PER_DAY = 50;
 const AUDIT_ENTRIES = 3_000;
 const AUDIT_ACTORS = 10;
 
@@ -132,7 +133,21 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
           subject: { kind: 'rectification' as const, id: `item-${n}` },
           createdAt: new Date(start + (n * USERS + u) * 60_000),
         })),
-      ).flat(),
+      )
+        .flat()
+        .concat(
+          Array.from({ length: 3 * HEAVY_PER_DAY }, (_, n) => ({
+            _id: `busy:${n}:${HEAVY_USER}`,
+            key: `busy:${n}`,
+            userId: HEAVY_USER,
+            unitId: 'unit-1',
+            level: 'red' as const,
+            title: '红色督办',
+            body: '请立即办理。',
+            subject: { kind: 'rectification' as const, id: `item-${n}` },
+            createdAt: new Date(start + Math.floor(n / HEAVY_PER_DAY) * 86_400_000 + (n % HEAVY_PER_DAY) * 60_000),
+          })),
+        ),
     );
     // Audit entries of 10 users, 100 a day over 30 days, chained as append chains them.
     const entries: AuditAppend[] = Array.from({ length: AUDIT_ENTRIES }, (_, i) => ({
@@ -152,24 +167,29 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("a user's notification list, first and deep pages, reads one day's bucket per query through the userDay index", async () => {
+  it("a user's notification list, first and deep pages, reads a sparse month or one day's bucket per query through the userMonth / userDay index", async () => {
     const notifications = new NotificationRepository(database);
-    let page: Awaited<ReturnType<NotificationRepository['listForUser']>> = [];
-    const firstPage = await filtersSentBy('notifications', async () => (page = await notifications.listForUser({ userId: 'user-7', limit: 20 })));
-    expect(page).toHaveLength(20);
-    expect(page.every((row) => row.userId === 'user-7')).toBe(true);
-    expect(page[0]!._id).toBe(`deadline:${PER_USER - 1}:user-7`);
-    const last = page.at(-1)!;
-    const deepPage = await filtersSentBy('notifications', () => notifications.listForUser({ userId: 'user-7', limit: 20, after: { createdAt: last.createdAt, id: last._id } }));
-    const unreadPage = await filtersSentBy('notifications', () => notifications.listForUser({ userId: 'user-7', limit: 20, unreadOnly: true }));
-
-    const filters = [...firstPage, ...deepPage, ...unreadPage];
-    for (const filter of filters) {
-      expect(Object.keys(filter)).toContain('userDay');
-      expect(isPushedEquality(filter)).toBe(true);
-      expect(await database.collection('notifications').countDocuments(filter)).toBeLessThanOrEqual(NOTIFICATIONS_PER_USER_DAY + 1);
+    const filters: Record<string, unknown>[] = [];
+    for (const userId of ['user-7', HEAVY_USER]) {
+      let page: Awaited<ReturnType<NotificationRepository['listForUser']>> = [];
+      filters.push(...(await filtersSentBy('notifications', async () => (page = await notifications.listForUser({ userId, limit: 20 })))));
+      expect(page).toHaveLength(20);
+      expect(page.every((row) => row.userId === userId)).toBe(true);
+      const last = page.at(-1)!;
+      filters.push(...(await filtersSentBy('notifications', () => notifications.listForUser({ userId, limit: 20, after: { createdAt: last.createdAt, id: last._id } }))));
+      filters.push(...(await filtersSentBy('notifications', () => notifications.listForUser({ userId, limit: 20, unreadOnly: true }))));
     }
-    await expectIndexScans('notifications', filters, ['userDay']);
+    const byDay = filters.filter((filter) => 'userDay' in filter);
+    const byMonth = filters.filter((filter) => 'userMonth' in filter);
+    expect(byDay.length).toBeGreaterThan(0); // the heavy user's month is read day by day
+    expect(byMonth.length).toBeGreaterThan(0); // user-7's month (50) at once
+    expect(byDay.length + byMonth.length).toBe(filters.length);
+    for (const filter of filters) {
+      expect(isPushedEquality(filter)).toBe(true);
+      expect(await database.collection('notifications').countDocuments(filter)).toBeLessThanOrEqual(MONTH_AT_ONCE);
+    }
+    await expectIndexScans('notifications', byDay, ['userDay']);
+    await expectIndexScans('notifications', byMonth, ['userMonth']);
     // The buckets' own lists: a user's months, a month's days.
     await expectIndexScans('notification_months', await filtersSentBy('notification_months', () => notifications.listForUser({ userId: 'user-7', limit: 5 })), ['userId']);
     await expectIndexScans('notification_days', await filtersSentBy('notification_days', () => notifications.listForUser({ userId: 'user-7', limit: 5 })), ['userMonth']);

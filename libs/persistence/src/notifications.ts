@@ -1,7 +1,6 @@
 import { mongo, Schema, type Connection, type Model } from 'mongoose';
 import type { NotificationLevel, NotificationRequest } from '@duban/contracts';
 import { shanghaiDate } from '@duban/domain';
-import { isDuplicateKey } from './settings.js';
 
 /** One in-app notification for one recipient; `_id` is `${key}:${userId}`, so a repeated key never duplicates. */
 export interface NotificationRecord {
@@ -17,12 +16,14 @@ export interface NotificationRecord {
   readAt: Date | null;
   /** `<userId>|<Shanghai day of createdAt>`: the bucket a user's list reads, one day at a time, newest first. */
   userDay: string;
+  /** `<userId>|<YYYY-MM>` of the same day: a sparse month is read in one query. */
+  userMonth: string;
   /** `readAt === null`, as a value FerretDB pushes down (it does not push `readAt: null`). */
   unread: boolean;
 }
 
 /** What a writer gives; the bucket and read-state keys are the repository's. */
-export type NewNotification = Omit<NotificationRecord, 'readAt' | 'userDay' | 'unread'>;
+export type NewNotification = Omit<NotificationRecord, 'readAt' | 'userDay' | 'userMonth' | 'unread'>;
 
 const notificationSchema = new Schema<NotificationRecord>(
   {
@@ -37,6 +38,7 @@ const notificationSchema = new Schema<NotificationRecord>(
     createdAt: { type: Date, required: true },
     readAt: { type: Date, default: null },
     userDay: { type: String, required: true },
+    userMonth: { type: String, required: true },
     unread: { type: Boolean, required: true },
   },
   { collection: 'notifications', versionKey: false },
@@ -44,6 +46,8 @@ const notificationSchema = new Schema<NotificationRecord>(
 // Only keys that are pushed as equality (docs/queries.md): a bucket holds a day of one user's notifications,
 // sorted in memory. Serves: a user's list, newest day first (GET /api/notifications, ?unread=true adds `unread`).
 notificationSchema.index({ userDay: 1 });
+// Serves: a user's list through a month that holds at most MONTH_AT_ONCE notifications.
+notificationSchema.index({ userMonth: 1 });
 // Serves: mark all read and the read-model backfill (`{userId, unread: true}`).
 notificationSchema.index({ userId: 1 });
 
@@ -51,6 +55,8 @@ notificationSchema.index({ userId: 1 });
 interface NotificationDayRecord {
   _id: string;
   userMonth: string;
+  /** About how many notifications the day holds (a planning hint: concurrent additions may lose one). */
+  count: number;
 }
 
 /** The months in which a user got notifications: `_id` `<userId>|<YYYY-MM>`. */
@@ -59,7 +65,10 @@ interface NotificationMonthRecord {
   userId: string;
 }
 
-const daySchema = new Schema<NotificationDayRecord>({ _id: { type: String, required: true }, userMonth: { type: String, required: true } }, { collection: 'notification_days', versionKey: false });
+const daySchema = new Schema<NotificationDayRecord>(
+  { _id: { type: String, required: true }, userMonth: { type: String, required: true }, count: { type: Number, default: 0 } },
+  { collection: 'notification_days', versionKey: false },
+);
 // Serves: the non-empty days of one user and month, so the list skips empty days.
 daySchema.index({ userMonth: 1 });
 const monthSchema = new Schema<NotificationMonthRecord>({ _id: { type: String, required: true }, userId: { type: String, required: true } }, { collection: 'notification_months', versionKey: false });
@@ -104,12 +113,15 @@ export function notificationCountModel(connection: Connection): Model<Notificati
 
 export const notificationId = (key: string, userId: string) => `${key}:${userId}`;
 
-/** The bucket key of a user's notifications created at `createdAt`. */
-export const notificationUserDay = (userId: string, createdAt: Date) => `${userId}|${shanghaiDate(createdAt)}`;
+/** The bucket keys of a user's notifications created at `createdAt`. */
+export function notificationBuckets(userId: string, createdAt: Date): Pick<NotificationRecord, 'userDay' | 'userMonth'> {
+  const day = shanghaiDate(createdAt);
+  return { userDay: `${userId}|${day}`, userMonth: `${userId}|${day.slice(0, 7)}` };
+}
 
 /** The stored document of a new notification: unread, in its day bucket. */
 export function newNotificationRecord(row: NewNotification): NotificationRecord {
-  return { ...row, readAt: null, userDay: notificationUserDay(row.userId, row.createdAt), unread: true };
+  return { ...row, readAt: null, ...notificationBuckets(row.userId, row.createdAt), unread: true };
 }
 
 /** Which process kind writes a counter document: the API (reads, look-back notices) or the worker (fan-out). */
@@ -123,7 +135,9 @@ export interface NotificationListQuery {
   readonly after?: { readonly createdAt: Date; readonly id: string };
 }
 
-/** Day buckets read at once while a page is not full: 1, then 2, 4, up to this many in parallel. */
+/** A month holding at most this many notifications (by its days' counts) is read in one query. */
+export const MONTH_AT_ONCE = 100;
+/** At most this many day buckets are read in parallel. */
 const MAX_DAYS_AT_ONCE = 8;
 
 export class NotificationRepository {
@@ -166,6 +180,7 @@ export class NotificationRepository {
     const perUser = new Map<string, number>();
     for (const record of inserted) perUser.set(record.userId, (perUser.get(record.userId) ?? 0) + 1);
     await Promise.all([...perUser].map(([userId, added]) => this.addToCount(userId, added, 0)));
+    await this.countInBuckets(inserted);
     return inserted.length;
   }
 
@@ -175,10 +190,18 @@ export class NotificationRepository {
     const months = new Map<string, NotificationMonthRecord>();
     for (const record of records) {
       const day = shanghaiDate(record.createdAt);
-      days.set(`${record.userId}|${day}`, { _id: `${record.userId}|${day}`, userMonth: `${record.userId}|${day.slice(0, 7)}` });
+      days.set(`${record.userId}|${day}`, { _id: `${record.userId}|${day}`, userMonth: `${record.userId}|${day.slice(0, 7)}`, count: 0 });
       months.set(`${record.userId}|${day.slice(0, 7)}`, { _id: `${record.userId}|${day.slice(0, 7)}`, userId: record.userId });
     }
     await Promise.all([insertIgnoringDuplicates(this.days, [...days.values()]), insertIgnoringDuplicates(this.months, [...months.values()])]);
+  }
+
+  /** Adds the rows to their day buckets' counts (one bulk write; `updateMany` on `_id`, see CounterWrites). */
+  async countInBuckets(records: readonly Pick<NotificationRecord, 'userDay'>[]): Promise<void> {
+    const perDay = new Map<string, number>();
+    for (const record of records) perDay.set(record.userDay, (perDay.get(record.userDay) ?? 0) + 1);
+    if (perDay.size === 0) return;
+    await this.days.collection.bulkWrite([...perDay].map(([_id, count]) => ({ updateMany: { filter: { _id }, update: { $inc: { count } } } })) as never[], { ordered: false });
   }
 
   findById(id: string): Promise<NotificationRecord | null> {
@@ -187,36 +210,40 @@ export class NotificationRepository {
 
   /**
    * A page newest first (`createdAt`, then `_id`, both descending). Reads the user's non-empty months, then
-   * each month's non-empty days from the cursor's day back, and the day buckets (each one pushed equality on
-   * `userDay`) until the page is full; rows are sorted in memory.
+   * each month's non-empty days from the cursor's day back with their counts: a month of at most MONTH_AT_ONCE
+   * notifications in one `{userMonth}` query, a fuller one day by day (`{userDay}`, as many days at once as the
+   * page still needs by their counts), until the page is full. Every query is pushed equality; rows are sorted
+   * in memory.
    */
   async listForUser(query: NotificationListQuery): Promise<NotificationRecord[]> {
     const { userId, after } = query;
     const fromDay = after ? shanghaiDate(after.createdAt) : null;
+    const unread = query.unreadOnly ? { unread: true } : {};
     const page: NotificationRecord[] = [];
+    const take = (rows: NotificationRecord[]) => page.push(...rows.filter((row) => !after || isBefore(row, after)).sort(newestFirst));
     const months = (await this.months.find({ userId }).lean<NotificationMonthRecord[]>().exec())
-      .map((month) => month._id.slice(userId.length + 1))
-      .filter((month) => fromDay === null || month <= fromDay.slice(0, 7))
+      .map((month) => month._id)
+      .filter((month) => fromDay === null || month <= `${userId}|${fromDay.slice(0, 7)}`)
       .sort()
       .reverse();
-    let width = 1;
-    for (const month of months) {
-      const days = (await this.days.find({ userMonth: `${userId}|${month}` }).lean<NotificationDayRecord[]>().exec())
-        .map((day) => day._id.slice(userId.length + 1))
-        .filter((day) => fromDay === null || day <= fromDay)
-        .sort()
-        .reverse();
-      for (let i = 0; i < days.length; i += width, width = Math.min(width * 2, MAX_DAYS_AT_ONCE)) {
-        const buckets = await Promise.all(
-          days.slice(i, i + width).map((day) =>
-            this.items
-              .find({ userDay: `${userId}|${day}`, ...(query.unreadOnly ? { unread: true } : {}) })
-              .lean<NotificationRecord[]>()
-              .exec(),
-          ),
-        );
+    for (const userMonth of months) {
+      const days = (await this.days.find({ userMonth }).lean<NotificationDayRecord[]>().exec())
+        .filter((day) => fromDay === null || day._id <= `${userId}|${fromDay}`)
+        .sort((a, b) => (a._id < b._id ? 1 : -1));
+      if (days.reduce((sum, day) => sum + Math.max(1, day.count ?? 0), 0) <= MONTH_AT_ONCE) {
+        take(await this.items.find({ userMonth, ...unread }).lean<NotificationRecord[]>().exec());
+        if (page.length >= query.limit) return page.slice(0, query.limit);
+        continue;
+      }
+      for (let i = 0; i < days.length; ) {
+        const group: string[] = [];
+        for (let expected = 0; i < days.length && group.length < MAX_DAYS_AT_ONCE && (group.length === 0 || expected < query.limit - page.length); i++) {
+          group.push(days[i]!._id);
+          expected += Math.max(1, days[i]!.count ?? 0);
+        }
+        const buckets = await Promise.all(group.map((userDay) => this.items.find({ userDay, ...unread }).lean<NotificationRecord[]>().exec()));
         for (const rows of buckets) {
-          page.push(...rows.filter((row) => !after || isBefore(row, after)).sort(newestFirst));
+          take(rows);
           if (page.length >= query.limit) return page.slice(0, query.limit);
         }
       }
@@ -226,12 +253,13 @@ export class NotificationRepository {
 
   /**
    * Marks the user's own notification read (keeping the first time); null when it is not theirs or does not
-   * exist. The count drops only when this call made it read: marks of one user run one at a time here.
+   * exist. The count drops only when this call made it read: marks of one user run one at a time here
+   * (FerretDB v1 would answer "modified" to two concurrent updates of one document).
    */
   async markRead(userId: string, id: string, at: Date): Promise<NotificationRecord | null> {
     await this.writes.serially(this.countId(userId), async () => {
       const changed = await this.items.updateOne({ _id: id, userId, unread: true }, { $set: { unread: false, readAt: at } }).exec();
-      if (changed.modifiedCount > 0) await this.incrementCount(userId, 0, changed.modifiedCount);
+      if (changed.modifiedCount > 0) await this.addToCount(userId, 0, changed.modifiedCount);
     });
     return this.items.findOne({ _id: id, userId }).lean<NotificationRecord>().exec();
   }
@@ -240,7 +268,7 @@ export class NotificationRepository {
   markAllRead(userId: string, at: Date): Promise<number> {
     return this.writes.serially(this.countId(userId), async () => {
       const changed = await this.items.updateMany({ userId, unread: true }, { $set: { unread: false, readAt: at } }).exec();
-      if (changed.modifiedCount > 0) await this.incrementCount(userId, 0, changed.modifiedCount);
+      if (changed.modifiedCount > 0) await this.addToCount(userId, 0, changed.modifiedCount);
       return changed.modifiedCount;
     });
   }
@@ -250,63 +278,77 @@ export class NotificationRepository {
     return Math.max(0, counts.reduce((sum, count) => sum + count.added - count.read, 0));
   }
 
-  /**
-   * Adds to this writer's counter document of the user, one update at a time per document in this process;
-   * additions that arrive while one is under way are summed into the next (a burst costs one update per user
-   * and round trip, not one per notification).
-   */
+  /** Adds to this writer's counter document of the user (summed with other additions into one bulk write). */
   addToCount(userId: string, added: number, read: number): Promise<void> {
-    return this.writes.increment(this.countId(userId), added, read, (sumAdded, sumRead) => this.incrementCount(userId, sumAdded, sumRead));
+    return this.writes.increment(this.countId(userId), userId, added, read);
   }
 
   private countId(userId: string): string {
     return `${userId}|${this.writer}`;
   }
-
-  private async incrementCount(userId: string, added: number, read: number): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.counts.updateOne({ _id: this.countId(userId) }, { $inc: { added, read }, $setOnInsert: { userId } }, { upsert: true }).exec();
-        return;
-      } catch (error) {
-        // Two first counts of one user at once (another process of the same kind) race on the upsert.
-        if (!isDuplicateKey(error) || attempt >= 5) throw error;
-      }
-    }
-  }
 }
 
 /**
- * The counter writes of one connection, one at a time per counter document (a chain of promises per key):
- * FerretDB v1 updates by reading and then writing, so two updates of one document at once could lose one.
+ * The counter writes of one connection. Increments are summed per counter document while a write is under way
+ * and sent together as one bulk write, one at a time: FerretDB v1 runs each update as a read then a write (two
+ * at once on one document could lose one), and its PostgreSQL backend holds a pool connection per update while
+ * taking another to write, so 50 concurrent updates exhaust its pool (50 connections) and stall it. A burst of notifications
+ * costs one round trip per batch, not one per user.
+ * `serially` runs one task at a time per key (a user's read marks).
  */
 class CounterWrites {
-  private readonly chains = new Map<string, Promise<unknown>>();
   private static readonly perConnection = new WeakMap<Connection, CounterWrites>();
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private pending = new Map<string, { userId: string; added: number; read: number }>();
+  /** The write that will take the pending increments (not started yet), if one is queued. */
+  private nextWrite: Promise<void> | null = null;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly counts: Model<NotificationCountRecord>) {}
 
   static of(connection: Connection): CounterWrites {
     let writes = CounterWrites.perConnection.get(connection);
-    if (!writes) CounterWrites.perConnection.set(connection, (writes = new CounterWrites()));
+    if (!writes) CounterWrites.perConnection.set(connection, (writes = new CounterWrites(notificationCountModel(connection))));
     return writes;
   }
 
-  private readonly pending = new Map<string, { added: number; read: number; done: Promise<void> }>();
-
-  /** Queues an increment of `key`, summed with the ones queued before it that have not started yet. */
-  increment(key: string, added: number, read: number, apply: (added: number, read: number) => Promise<void>): Promise<void> {
-    const waiting = this.pending.get(key);
-    if (waiting) {
-      waiting.added += added;
-      waiting.read += read;
-      return waiting.done;
+  /** Adds to counter document `_id` (of `userId`); resolves once the write holding it is stored. */
+  increment(_id: string, userId: string, added: number, read: number): Promise<void> {
+    const entry = this.pending.get(_id);
+    if (entry) {
+      entry.added += added;
+      entry.read += read;
+    } else {
+      this.pending.set(_id, { userId, added, read });
     }
-    const entry = { added, read, done: Promise.resolve() };
-    this.pending.set(key, entry);
-    entry.done = this.serially(key, () => {
-      this.pending.delete(key);
-      return apply(entry.added, entry.read);
-    });
-    return entry.done;
+    if (!this.nextWrite) {
+      this.nextWrite = this.writes.then(() => this.writePending());
+      this.writes = this.nextWrite.catch(() => undefined);
+    }
+    return this.nextWrite;
+  }
+
+  private async writePending(): Promise<void> {
+    const batch = [...this.pending];
+    this.pending = new Map();
+    this.nextWrite = null;
+    // `updateMany` on a unique `_id`: FerretDB reads a multi update's matches to the end, which returns the
+    // connection; a single-document update keeps it until the whole command ends (≥ 50 in one command stall).
+    let operations = batch.map(([_id, { userId, added, read }]) => ({
+      updateMany: { filter: { _id }, update: { $inc: { added, read }, $setOnInsert: { userId } }, upsert: true },
+    }));
+    for (let attempt = 0; operations.length > 0; attempt++) {
+      try {
+        await this.counts.collection.bulkWrite(operations as never[], { ordered: false });
+        return;
+      } catch (error) {
+        // Two first counts of one document at once (another process of the same kind) race on the upsert: the
+        // refused ones again, as updates of the document the other one created.
+        if (!(error instanceof mongo.MongoBulkWriteError) || !onlyDuplicateKeys(error) || attempt >= 5) throw error;
+        const refused = new Set(writeErrorsOf(error).map((writeError) => writeError.index));
+        operations = operations.filter((_, i) => refused.has(i));
+      }
+    }
   }
 
   serially<T>(key: string, task: () => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { AUDIT_HEAD_ID, auditHeadModel, auditModel, auditSearchKeys, type AuditRecord } from './audit.js';
-import { NotificationRepository, notificationCountModel, notificationModel, notificationUserDay, type NotificationRecord } from './notifications.js';
+import { NotificationRepository, notificationCountModel, notificationBuckets, notificationModel, type NotificationRecord } from './notifications.js';
 import { SettingsRepository } from './settings.js';
 
 /** The setting that lists the read-model shape steps done on this database, comma-separated. */
@@ -16,7 +16,7 @@ const OBSOLETE_INDEXES: Record<string, readonly string[]> = {
 
 /**
  * Gives documents stored before the present read-model shape the keys its queries filter on, once per
- * database (recorded in settings), before the API serves: notifications their `userDay` bucket, `unread` flag,
+ * database (recorded in settings), before the API serves: notifications their `userDay` / `userMonth` keys, `unread` flag,
  * day and month buckets and their users' unread counts; audit entries their search keys and the trail its head
  * record. Each part is idempotent, so a start that stops halfway is finished by the next one.
  */
@@ -31,6 +31,9 @@ export async function reshapeReadModel(connection: Connection): Promise<void> {
   }
   await settings.set(READ_MODEL_SHAPE_SETTING, [...done, STEP].join(','));
 }
+
+// The bulk writes below update one document each as `updateMany`: FerretDB v1 on PostgreSQL keeps a pool
+// connection per single-document update until the command ends, and stalls at 50 (see notifications.ts).
 
 /**
  * Notifications without `unread` get their keys and are marked `shapedBy: 'backfill'`; then each user's
@@ -47,13 +50,14 @@ async function backfillNotifications(connection: Connection): Promise<void> {
     await repository.addBuckets(batch);
     await items.bulkWrite(
       batch.map((record) => ({
-        updateOne: {
+        updateMany: {
           filter: { _id: record._id },
-          update: { $set: { userDay: notificationUserDay(record.userId, record.createdAt), unread: record.readAt === null || record.readAt === undefined, shapedBy: 'backfill' } },
+          update: { $set: { ...notificationBuckets(record.userId, record.createdAt), unread: record.readAt === null || record.readAt === undefined, shapedBy: 'backfill' } },
         },
       })) as never[],
       { ordered: false },
     );
+    await repository.countInBuckets(batch.map((record) => notificationBuckets(record.userId, record.createdAt)));
     batch = [];
   };
   for await (const record of cursor) {
@@ -79,7 +83,7 @@ async function backfillAudit(connection: Connection): Promise<void> {
   let batch: AuditRecord[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    await entries.bulkWrite(batch.map((entry) => ({ updateOne: { filter: { _id: entry._id }, update: { $set: auditSearchKeys(entry) } } })) as never[], { ordered: false });
+    await entries.bulkWrite(batch.map((entry) => ({ updateMany: { filter: { _id: entry._id }, update: { $set: auditSearchKeys(entry) } } })) as never[], { ordered: false });
     batch = [];
   };
   for await (const entry of entries.find({ batch: { $exists: false } }).batchSize(BATCH)) {
