@@ -137,8 +137,10 @@ export interface NotificationListQuery {
 
 /** A month holding at most this many notifications (by its days' counts) is read in one query. */
 export const MONTH_AT_ONCE = 100;
-/** At most this many day buckets are read in parallel. */
-const MAX_DAYS_AT_ONCE = 8;
+/** At most this many buckets are read in parallel. */
+const MAX_BUCKETS_AT_ONCE = 8;
+/** The day lists of this many months are read at once. */
+const MONTHS_AT_ONCE = 4;
 
 export class NotificationRepository {
   private readonly items: Model<NotificationRecord>;
@@ -209,41 +211,41 @@ export class NotificationRepository {
   }
 
   /**
-   * A page newest first (`createdAt`, then `_id`, both descending). Reads the user's non-empty months, then
-   * each month's non-empty days from the cursor's day back with their counts: a month of at most MONTH_AT_ONCE
-   * notifications in one `{userMonth}` query, a fuller one day by day (`{userDay}`, as many days at once as the
-   * page still needs by their counts), until the page is full. Every query is pushed equality; rows are sorted
-   * in memory.
+   * A page newest first (`createdAt`, then `_id`, both descending). Reads the user's non-empty months, then the
+   * non-empty days (with their counts) of up to MONTHS_AT_ONCE months at once from the cursor's day back; a
+   * month of at most MONTH_AT_ONCE notifications is one `{userMonth}` bucket, a fuller one a `{userDay}` bucket
+   * per day. Buckets are read in parallel, as many at once as the page still needs by their counts, until the
+   * page is full. Every query is pushed equality; rows are sorted in memory.
    */
   async listForUser(query: NotificationListQuery): Promise<NotificationRecord[]> {
     const { userId, after } = query;
-    const fromDay = after ? shanghaiDate(after.createdAt) : null;
+    const fromDay = after ? `${userId}|${shanghaiDate(after.createdAt)}` : null;
     const unread = query.unreadOnly ? { unread: true } : {};
     const page: NotificationRecord[] = [];
-    const take = (rows: NotificationRecord[]) => page.push(...rows.filter((row) => !after || isBefore(row, after)).sort(newestFirst));
     const months = (await this.months.find({ userId }).lean<NotificationMonthRecord[]>().exec())
       .map((month) => month._id)
-      .filter((month) => fromDay === null || month <= `${userId}|${fromDay.slice(0, 7)}`)
+      .filter((month) => fromDay === null || month <= fromDay.slice(0, month.length))
       .sort()
       .reverse();
-    for (const userMonth of months) {
-      const days = (await this.days.find({ userMonth }).lean<NotificationDayRecord[]>().exec())
-        .filter((day) => fromDay === null || day._id <= `${userId}|${fromDay}`)
-        .sort((a, b) => (a._id < b._id ? 1 : -1));
-      if (days.reduce((sum, day) => sum + Math.max(1, day.count ?? 0), 0) <= MONTH_AT_ONCE) {
-        take(await this.items.find({ userMonth, ...unread }).lean<NotificationRecord[]>().exec());
-        if (page.length >= query.limit) return page.slice(0, query.limit);
-        continue;
-      }
-      for (let i = 0; i < days.length; ) {
-        const group: string[] = [];
-        for (let expected = 0; i < days.length && group.length < MAX_DAYS_AT_ONCE && (group.length === 0 || expected < query.limit - page.length); i++) {
-          group.push(days[i]!._id);
-          expected += Math.max(1, days[i]!.count ?? 0);
+    for (let m = 0; m < months.length; m += MONTHS_AT_ONCE) {
+      const daysOfMonths = await Promise.all(months.slice(m, m + MONTHS_AT_ONCE).map((userMonth) => this.days.find({ userMonth }).lean<NotificationDayRecord[]>().exec()));
+      const buckets: { filter: Record<string, string>; expected: number }[] = [];
+      months.slice(m, m + MONTHS_AT_ONCE).forEach((userMonth, k) => {
+        // The whole month counts: its bucket holds the days after the cursor too.
+        const total = daysOfMonths[k]!.reduce((sum, day) => sum + Math.max(1, day.count ?? 0), 0);
+        const days = daysOfMonths[k]!.filter((day) => fromDay === null || day._id <= fromDay).sort((a, b) => (a._id < b._id ? 1 : -1));
+        if (total <= MONTH_AT_ONCE) buckets.push({ filter: { userMonth }, expected: total });
+        else for (const day of days) buckets.push({ filter: { userDay: day._id }, expected: Math.max(1, day.count ?? 0) });
+      });
+      for (let b = 0; b < buckets.length; ) {
+        const group: Record<string, string>[] = [];
+        for (let expected = 0; b < buckets.length && group.length < MAX_BUCKETS_AT_ONCE && (group.length === 0 || expected < query.limit - page.length); b++) {
+          group.push(buckets[b]!.filter);
+          expected += buckets[b]!.expected;
         }
-        const buckets = await Promise.all(group.map((userDay) => this.items.find({ userDay, ...unread }).lean<NotificationRecord[]>().exec()));
-        for (const rows of buckets) {
-          take(rows);
+        const rows = await Promise.all(group.map((filter) => this.items.find({ ...filter, ...unread }).lean<NotificationRecord[]>().exec()));
+        for (const bucket of rows) {
+          page.push(...bucket.filter((row) => !after || isBefore(row, after)).sort(newestFirst));
           if (page.length >= query.limit) return page.slice(0, query.limit);
         }
       }
