@@ -136,7 +136,7 @@ export interface NotificationListQuery {
 }
 
 /** A month holding at most this many notifications (by its days' counts) is read in one query. */
-export const MONTH_AT_ONCE = 100;
+export const MONTH_AT_ONCE = 60;
 /** At most this many buckets are read in parallel. */
 const MAX_BUCKETS_AT_ONCE = 8;
 /** The day lists of this many months are read at once. */
@@ -169,7 +169,7 @@ export class NotificationRepository {
   async createIfAbsent(rows: readonly NewNotification[]): Promise<number> {
     if (rows.length === 0) return 0;
     const records = rows.map(newNotificationRecord);
-    await this.addBuckets(records);
+    const existingDays = await this.addBuckets(records);
     let inserted: NotificationRecord[];
     try {
       await this.items.collection.insertMany(records as never[], { ordered: false });
@@ -182,20 +182,28 @@ export class NotificationRepository {
     const perUser = new Map<string, number>();
     for (const record of inserted) perUser.set(record.userId, (perUser.get(record.userId) ?? 0) + 1);
     await Promise.all([...perUser].map(([userId, added]) => this.addToCount(userId, added, 0)));
-    await this.countInBuckets(inserted);
+    // New days were stored with their rows' count; days that existed before get the rows really inserted.
+    await this.countInBuckets(inserted.filter((record) => existingDays.has(record.userDay)));
     return inserted.length;
   }
 
   /** Records the day and month buckets of the rows (already present ones are left as they are). */
-  async addBuckets(records: readonly Pick<NotificationRecord, 'userId' | 'createdAt'>[]): Promise<void> {
+  /**
+   * Records the day and month buckets of the rows (already present ones are left as they are); a new day is
+   * stored with the number of these rows on it. Answers the days that existed before.
+   */
+  async addBuckets(records: readonly Pick<NotificationRecord, 'userId' | 'createdAt'>[]): Promise<Set<string>> {
     const days = new Map<string, NotificationDayRecord>();
     const months = new Map<string, NotificationMonthRecord>();
     for (const record of records) {
-      const day = shanghaiDate(record.createdAt);
-      days.set(`${record.userId}|${day}`, { _id: `${record.userId}|${day}`, userMonth: `${record.userId}|${day.slice(0, 7)}`, count: 0 });
-      months.set(`${record.userId}|${day.slice(0, 7)}`, { _id: `${record.userId}|${day.slice(0, 7)}`, userId: record.userId });
+      const { userDay, userMonth } = notificationBuckets(record.userId, record.createdAt);
+      const day = days.get(userDay);
+      if (day) day.count++;
+      else days.set(userDay, { _id: userDay, userMonth, count: 1 });
+      months.set(userMonth, { _id: userMonth, userId: record.userId });
     }
-    await Promise.all([insertIgnoringDuplicates(this.days, [...days.values()]), insertIgnoringDuplicates(this.months, [...months.values()])]);
+    const [refusedDays] = await Promise.all([insertIgnoringDuplicates(this.days, [...days.values()]), insertIgnoringDuplicates(this.months, [...months.values()])]);
+    return new Set(refusedDays.map((day) => day._id));
   }
 
   /** Adds the rows to their day buckets' counts (one bulk write; `updateMany` on `_id`, see CounterWrites). */
@@ -374,12 +382,16 @@ function newestFirst(a: NotificationRecord, b: NotificationRecord): number {
   return b.createdAt.getTime() - a.createdAt.getTime() || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
 }
 
-async function insertIgnoringDuplicates<T>(model: Model<T>, documents: readonly T[]): Promise<void> {
-  if (documents.length === 0) return;
+/** Inserts the documents whose `_id` is new; answers the ones that were already there. */
+async function insertIgnoringDuplicates<T>(model: Model<T>, documents: readonly T[]): Promise<T[]> {
+  if (documents.length === 0) return [];
   try {
     await model.collection.insertMany(documents as never[], { ordered: false });
+    return [];
   } catch (error) {
     if (!(error instanceof mongo.MongoBulkWriteError) || !onlyDuplicateKeys(error)) throw error;
+    const refused = new Set(writeErrorsOf(error).map((writeError) => writeError.index));
+    return documents.filter((_, i) => refused.has(i));
   }
 }
 

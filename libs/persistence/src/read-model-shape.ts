@@ -47,7 +47,7 @@ async function backfillNotifications(connection: Connection): Promise<void> {
   let batch: NotificationRecord[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    await repository.addBuckets(batch);
+    const existingDays = await repository.addBuckets(batch);
     await items.bulkWrite(
       batch.map((record) => ({
         updateMany: {
@@ -57,7 +57,7 @@ async function backfillNotifications(connection: Connection): Promise<void> {
       })) as never[],
       { ordered: false },
     );
-    await repository.countInBuckets(batch.map((record) => notificationBuckets(record.userId, record.createdAt)));
+    await repository.countInBuckets(batch.map((record) => notificationBuckets(record.userId, record.createdAt)).filter((keys) => existingDays.has(keys.userDay)));
     batch = [];
   };
   for await (const record of cursor) {
