@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLogRepository, MONTH_AT_ONCE, NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes, type AuditAppend } from '@duban/persistence';
+import { AuditLogRepository, MONTH_AT_ONCE, NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes, type AuditAppend, type NewNotification } from '@duban/persistence';
 // @ts-expect-error plain ESM helper without types
 import { freePort, startFerretDbOnPostgres } from '../../tools/lib/servers.mjs';
 import { until } from './support/until.js';
@@ -134,9 +134,9 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
           createdAt: new Date(start + (n * USERS + u) * 60_000),
         })),
       )
-        .flat()
+        .flat<NewNotification[][]>()
         .concat(
-          Array.from({ length: 3 * HEAVY_PER_DAY }, (_, n) => ({
+          Array.from({ length: 3 * HEAVY_PER_DAY }, (_, n): NewNotification => ({
             _id: `busy:${n}:${HEAVY_USER}`,
             key: `busy:${n}`,
             userId: HEAVY_USER,
