@@ -187,7 +187,6 @@ export class NotificationRepository {
     return inserted.length;
   }
 
-  /** Records the day and month buckets of the rows (already present ones are left as they are). */
   /**
    * Records the day and month buckets of the rows (already present ones are left as they are); a new day is
    * stored with the number of these rows on it. Answers the days that existed before.
