@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { CATEGORIES, SOURCES, register, shanghaiDate, type RectificationState, type Status } from '@duban/domain';
-import type { RectificationRecord } from '@duban/persistence';
+import { RectificationReadModel, rectificationRecord, type RectificationRecord } from '@duban/persistence';
 import { officeActor, scopeOf, type BenchOrg } from './org.js';
 
 /** Unit whose items are exactly the export benchmark's: it leads items 0 … exportItems-1 and nothing else. */
@@ -48,23 +48,15 @@ export function seedRecord(i: number, org: BenchOrg, otherLeads: readonly string
   const state: RectificationState = {
     ...registered,
     status,
+    missedProgress: mix(i, 5) < 0.05,
     plan: planned
       ? { measures: '制定应急供水方案，改造入户管网', targetDate: shanghaiDate(due.toISOString()), responsiblePerson: '张三', evidence: [], submittedAt: registeredAt, submittedBy: officeActor, approvedAt: registeredAt }
       : null,
     schedule: { ...registered.schedule, blueAt: blueFrom.toISOString() },
     closedAt: status === 'closed' ? registeredAt : null,
   };
-  return {
-    ...state,
-    _id: id,
-    unitScope: scopeOf(org, leadUnitId),
-    due,
-    blueFrom,
-    lagging: mix(i, 5) < 0.05,
-    escalationLevel: 0,
-    escalationOpen: false,
-    projectedAt: new Date(now),
-  };
+  // As the projection stores it, list keys included (the inbox reads its buckets).
+  return rectificationRecord(state, scopeOf(org, leadUnitId));
 }
 
 export interface SeedResult {
@@ -84,14 +76,14 @@ export async function seedReadModel(database: Connection, org: BenchOrg, options
   const { total, exportItems, budgetMs } = options;
   const batch = options.batch ?? 2000;
   const otherLeads = org.units.filter((u) => !['county', 'office', EXPORT_UNIT].includes(u.id)).map((u) => u.id);
-  const collection = database.collection('rectifications');
+  const readModel = new RectificationReadModel(database);
   const now = Date.now();
   const started = performance.now();
   let seeded = 0;
   while (seeded < total && performance.now() - started < budgetMs) {
     const size = Math.min(batch, total - seeded);
     const docs = Array.from({ length: size }, (_, k) => seedRecord(seeded + k, org, otherLeads, exportItems, now));
-    await collection.insertMany(docs as never[], { ordered: false });
+    await readModel.insertProjected(docs);
     seeded += size;
     options.onProgress?.(seeded);
   }

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLogRepository, MONTH_AT_ONCE, NotificationRepository, RectificationCounts, ReportReadModel, openDatabase, syncIndexes, type AuditAppend, type NewNotification } from '@duban/persistence';
+import { endOfShanghaiDay, publishAssignment, register, type Actor, type Status } from '@duban/domain';
+import { AssignmentReadModel, AuditLogRepository, MONTH_AT_ONCE, NotificationRepository, RectificationCounts, RectificationReadModel, ReportReadModel, assignmentRecord, openDatabase, positionOf, rectificationRecord, syncIndexes, type AuditAppend, type ListPosition, type NewNotification } from '@duban/persistence';
 // @ts-expect-error plain ESM helper without types
 import { freePort, startFerretDbOnPostgres } from '../../tools/lib/servers.mjs';
 import { until } from './support/until.js';
@@ -42,6 +43,22 @@ let database: Connection;
 let dir: string;
 /** The filters of the `find` commands this process sent, per collection (the driver's command monitoring). */
 const sentFilters: { collection: string; filter: Record<string, unknown> }[] = [];
+/** Rows each `find` / `getMore` answered, by request id (what FerretDB decoded: the whole filter is pushed). */
+const answeredRows: { collection: string; rows: number }[] = [];
+const requestCollections = new Map<number, string>();
+
+// The list buckets' seed: a county of 2 townships of 10 villages, items due over 60 days from 2026-12-01.
+const TOWNSHIPS = 2;
+const VILLAGES = 10;
+const LIST_ITEMS = 2_400;
+const LIST_DAYS = 60;
+const LIST_STATUSES: Status[] = ['assigned', 'rectifying', 'rectifying', 'pending_acceptance', 'closed'];
+const PAGE = 20;
+const listNow = new Date('2026-11-20T00:00:00.000Z');
+const seeder: Actor = { userId: 'office-1', name: '县乡村振兴局', unitId: 'office', roles: ['office'] };
+const villageOf = (i: number) => `t${i % TOWNSHIPS}-v${Math.floor(i / TOWNSHIPS) % VILLAGES}`;
+const dueDateOf = (i: number) => new Date(Date.parse('2026-12-01T00:00:00.000Z') + Math.floor(i / (LIST_ITEMS / LIST_DAYS)) * 86_400_000).toISOString().slice(0, 10);
+const statusOf = (i: number) => LIST_STATUSES[Math.floor(i / (TOWNSHIPS * VILLAGES)) % LIST_STATUSES.length]!;
 
 async function explainFind(collection: string, filter: Record<string, unknown>, sort?: Record<string, 1 | -1>, limit?: number): Promise<{ pushedDown: boolean; nodes: PlanNode[] }> {
   const explained = (await database.db!.command({ explain: { find: collection, filter, ...(sort ? { sort } : {}), ...(limit ? { limit } : {}) } })) as Explained;
@@ -105,6 +122,14 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
     database = await openDatabase({ url: `mongodb://127.0.0.1:${port}/duban_plans`, slowCommands: { thresholdMs: Number.POSITIVE_INFINITY, onSlowCommand: () => undefined } });
     database.getClient().on('commandStarted', (event) => {
       if (event.commandName === 'find') sentFilters.push({ collection: event.command.find as string, filter: event.command.filter as Record<string, unknown> });
+      if (event.commandName === 'find' || event.commandName === 'getMore') requestCollections.set(event.requestId, (event.command.find ?? event.command.collection) as string);
+    });
+    database.getClient().on('commandSucceeded', (event) => {
+      const collection = requestCollections.get(event.requestId);
+      if (collection === undefined) return;
+      requestCollections.delete(event.requestId);
+      const cursor = (event.reply as { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } }).cursor;
+      answeredRows.push({ collection, rows: (cursor?.firstBatch ?? cursor?.nextBatch ?? []).length });
     });
     await syncIndexes(database);
     // Items with the fields the ledger filters on (unitScope: the unit and the county above it).
@@ -129,6 +154,29 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
         escalationOpen: false,
         escalationLevel: 0,
       })) as never[],
+    );
+    // Inbox items and assignments as the projection stores them (their bucket keys and directory markers).
+    await new RectificationReadModel(database).insertProjected(
+      Array.from({ length: LIST_ITEMS }, (_, i) => {
+        const village = villageOf(i);
+        const state = register(
+          { id: `list-item-${String(i).padStart(5, '0')}`, title: `第${i}号问题`, description: '饮水不达标', source: 'provincial_assessment', category: 'drinking_water', severity: 'general', leadUnitId: village, coUnitIds: [], dueAt: endOfShanghaiDay(dueDateOf(i)) },
+          seeder,
+          '2026-11-01T02:00:00.000Z',
+        );
+        return rectificationRecord({ ...state, status: statusOf(i) }, [village, village.split('-')[0]!, 'county']);
+      }),
+    );
+    await new AssignmentReadModel(database).insertProjected(
+      Array.from({ length: LIST_ITEMS }, (_, i) => {
+        const village = villageOf(i);
+        const state = publishAssignment(
+          { id: `list-2026-12.item-${i}.${village}`, listId: 'list-2026-12', listTitle: '12月任务清单', month: '2026-12', itemId: `item-${i}`, title: '入户走访', content: '走访脱贫户', leadUnitId: village, coUnitIds: [], dueAt: endOfShanghaiDay(dueDateOf(i)), onUnfinished: 'carry_over', carriedFrom: null, quantity: null },
+          seeder,
+          '2026-12-01T01:00:00.000Z',
+        );
+        return assignmentRecord(state, [village, village.split('-')[0]!, 'county']);
+      }),
     );
     const notifications = new NotificationRepository(database);
     const start = Date.parse('2026-01-05T00:00:00.000Z');
@@ -300,5 +348,81 @@ describe('the store on FerretDB / PostgreSQL answers hot queries from indexes', 
       expect(await database.collection('rectification_counts').countDocuments(filter)).toBeLessThanOrEqual(8);
     }
     expect((await counts.groups({ scope: 'unit-3', now })).filter((g) => g.kind === 'u').reduce((sum, g) => sum + g.total, 0)).toBe(ITEMS / UNITS);
+  });
+
+  describe('the inbox and the assignment list read only their buckets', () => {
+    /** The wrapper indexes the seeded collections one after another (minutes on a loaded machine): wait for all three. */
+    beforeAll(async () => {
+      const indexed = async (collection: string, filter: Record<string, unknown>, field: string) => {
+        for (let i = 0; i < 1_500; i++) {
+          if (indexScansOn((await explainFind(collection, filter)).nodes, field).length > 0) return;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`no index scan on ${collection}.${field}`);
+      };
+      await indexed('rectifications', { inboxKeys: 't0-v3|open|2026-12-05' }, 'inboxKeys');
+      await indexed('assignments', { listKeys: 't1|running|2026-12-05|0' }, 'listKeys');
+      await indexed('list_days', { parent: 'rectifications:t0-v3|open' }, 'parent');
+    });
+
+    /** Rows the store decoded for `read`, the pushed filters it sent, and the page. */
+    async function measured<T>(collection: string, read: () => Promise<T[]>): Promise<{ page: T[]; rows: number; filters: Record<string, unknown>[] }> {
+      const sentBefore = sentFilters.length;
+      const answeredBefore = answeredRows.length;
+      const page = await read();
+      const rows = answeredRows.slice(answeredBefore).filter((a) => a.collection === collection).reduce((sum, a) => sum + a.rows, 0);
+      const sent = sentFilters.slice(sentBefore);
+      const filters = sent.filter((f) => f.collection === collection).map((f) => f.filter);
+      // The walk's directory: the pushed `{ parent }` alone.
+      expect(sent.filter((f) => f.collection === 'list_days').every((f) => Object.keys(f.filter).join() === 'parent' && typeof f.filter.parent === 'string')).toBe(true);
+      return { page, rows, filters };
+    }
+
+    /** The largest bucket a page may read: every row sent by `filters` is in one of them. */
+    const isBucketFilter = (keysField: string) => (filter: Record<string, unknown>) =>
+      typeof filter[keysField] === 'string' && Object.values(filter).every((value) => ['string', 'boolean'].includes(typeof value));
+
+    const cases: { who: string; query: { unitId?: string; statuses?: Status[] }; scopeRows: number }[] = [
+      { who: 'a village', query: { unitId: 't0-v3' }, scopeRows: LIST_ITEMS / (TOWNSHIPS * VILLAGES) },
+      { who: 'a township, one status', query: { unitId: 't1', statuses: ['rectifying'] }, scopeRows: (LIST_ITEMS / TOWNSHIPS) * 0.4 },
+      { who: 'the office', query: {}, scopeRows: LIST_ITEMS },
+    ];
+
+    it.each(cases)("the inbox of $who, page 1 and a deep page, reads only its buckets through the inboxKeys index", async ({ query, scopeRows }) => {
+      const items = new RectificationReadModel(database);
+      const plan = await explainFind('rectifications', { inboxKeys: `${query.unitId ?? '*'}|open|2026-12-05`, lagging: false });
+      expect(plan.pushedDown).toBe(true);
+      expect(indexScansOn(plan.nodes, 'inboxKeys').length).toBeGreaterThan(0);
+      expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+
+      let after: ListPosition | undefined;
+      for (let page = 1; page <= 4; page++) {
+        const read = await measured('rectifications', () => items.inbox({ ...query, now: listNow, limit: PAGE, ...(after ? { after } : {}) }));
+        expect(read.page).toHaveLength(PAGE);
+        expect(read.filters.every(isBucketFilter('inboxKeys'))).toBe(true);
+        // A page decodes its rows and at most the rest of the buckets it opened: never the scope's rows.
+        expect(read.rows).toBeLessThanOrEqual(3 * PAGE);
+        expect(read.rows).toBeLessThan(scopeRows);
+        after = positionOf(read.page.at(-1)!);
+      }
+    });
+
+    it("a unit's and a list's assignments, page 1 and a deep page, read only their buckets through the listKeys index", async () => {
+      const tasks = new AssignmentReadModel(database);
+      const plan = await explainFind('assignments', { listKeys: 't1|running|2026-12-05|0', listId: 'list-2026-12' });
+      expect(plan.pushedDown).toBe(true);
+      expect(indexScansOn(plan.nodes, 'listKeys').length).toBeGreaterThan(0);
+      expect(plan.nodes.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+      for (const query of [{ unitId: 't1' }, { listId: 'list-2026-12' }]) {
+        let after: ListPosition | undefined;
+        for (let page = 1; page <= 4; page++) {
+          const read = await measured('assignments', () => tasks.find({ ...query, now: listNow, limit: PAGE, ...(after ? { after } : {}) }));
+          expect(read.page).toHaveLength(PAGE);
+          expect(read.filters.every(isBucketFilter('listKeys'))).toBe(true);
+          expect(read.rows).toBeLessThanOrEqual(3 * PAGE);
+          after = positionOf(read.page.at(-1)!);
+        }
+      }
+    });
   });
 });

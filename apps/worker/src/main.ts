@@ -4,7 +4,7 @@ import { TASK_QUEUE } from '@duban/contracts';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { readConfig, readWorkerConfig } from '@duban/config';
-import { openDatabase, slowCommandLog, syncIndexes } from '@duban/persistence';
+import { backfillListKeys, openDatabase, slowCommandLog, syncIndexes } from '@duban/persistence';
 import { bundleWorkflows } from './bundle.js';
 import { crashAfterWrites, injectedCrashesFromEnv } from './fault-injection.js';
 import { createWorkerLogger, temporalLogger } from './logger.js';
@@ -26,6 +26,11 @@ async function main(): Promise<void> {
   });
   const database = await openDatabase({ url: config.mongoUrl, ...slowCommandLog(config.slowQueryMs, logger) });
   await syncIndexes(database);
+  // Records projected before the list buckets existed: keyed once, beside the running projections (idempotent).
+  void backfillListKeys(database).then(
+    (changed) => logger.info(changed, 'list keys backfilled'),
+    (error: unknown) => logger.error({ err: error }, 'list key backfill failed'),
+  );
   const temporal = await NativeConnection.connect({ address: config.temporalAddress });
   // DUBAN_WORKFLOW_BUNDLE: a bundle built ahead of time (bundleWorkflowCode), instead of bundling at every start.
   const prebuilt = process.env.DUBAN_WORKFLOW_BUNDLE;

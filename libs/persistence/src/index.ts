@@ -22,3 +22,4 @@ export * from './assignments.js';
 export * from './task-templates.js';
 export * from './campaigns.js';
 export * from './worker-heartbeats.js';
+export * from './due-day-lists.js';

@@ -19,19 +19,22 @@ type ProjectedRecord = { _id: string; version: number } & Record<string, unknown
  * Every step goes through the driver, as the insert does: the record is built by the caller with its final types,
  * and Mongoose's casting of a `$set` of a whole item (walking every nested path of steps, notices and history) was
  * the largest single cost on the worker's thread in the 5,000-deadline benchmark.
+ *
+ * Answers false when a newer version was found stored (this one is superseded), true otherwise — also for a retry of
+ * the stored version, so what follows the write (list markers) is done again after a failure.
  */
-export async function projectVersioned<T extends { version: number }>(model: Model<T>, id: string, version: number, record: Omit<T, '_id'>): Promise<void> {
+export async function projectVersioned<T extends { version: number }>(model: Model<T>, id: string, version: number, record: Omit<T, '_id'>): Promise<boolean> {
   const items = model.collection as unknown as mongo.Collection<ProjectedRecord>;
   const versionOf = () => items.findOne({ _id: id }, { projection: { version: 1 } });
   const stored = await versionOf();
-  if (stored && stored.version >= version) return;
+  if (stored && stored.version >= version) return stored.version === version;
   if (!stored) {
     // A plain insert: FerretDB v1 drops empty arrays from `$setOnInsert`, and `Model.create` would let the `id`
     // virtual swallow the state's own `id`. The read-model schemas are not strict: the record is stored as the
     // update below would store it. Another projection inserting first surfaces as a duplicate key: the update decides.
     try {
       await items.insertOne({ ...record, _id: id } as never, { ignoreUndefined: true });
-      return;
+      return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
@@ -40,9 +43,9 @@ export async function projectVersioned<T extends { version: number }>(model: Mod
   const set = { $set: record } as never;
   if (await isFerretDb(model.db)) {
     const current = stored ?? (await versionOf());
-    if (current && current.version >= version) return;
+    if (current && current.version >= version) return current.version === version;
     await items.updateOne({ _id: id }, set, { upsert: true, ignoreUndefined: true });
-    return;
+    return true;
   }
   try {
     await items.updateOne({ _id: id, version: { $lt: version } }, set, { upsert: true, ignoreUndefined: true });
@@ -50,6 +53,7 @@ export async function projectVersioned<T extends { version: number }>(model: Mod
     // The filter missed because the stored version is not older, and the upsert hit the same _id.
     if (!isDuplicateKey(error)) throw error;
   }
+  return true;
 }
 
 /**

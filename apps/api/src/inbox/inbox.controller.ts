@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Connection } from 'mongoose';
 import { hasRole, isWithin, LIGHT_LABELS, light, NOTICE_LABELS, shanghaiDate, STATUS_LABELS, STATUSES, type Actor, type Light, type NoticeColour, type Status } from '@duban/domain';
-import { RectificationReadModel, UnitRepository } from '@duban/persistence';
+import { RectificationReadModel, UnitRepository, positionOf } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
-import { decodeCursor, encodeCursor, isInstant } from '../common/paging.js';
+import { decodeListCursor, encodeListCursor } from '../common/list-cursor.js';
 import { CurrentActor, Roles } from '../common/actor.decorator.js';
 import { CLOCK, DATABASE, type Clock } from '../infrastructure/tokens.js';
 import { InboxQueryDto } from './dtos/inbox-query.dto.js';
@@ -55,7 +55,7 @@ export class InboxController {
       ...(query.status ? { statuses: [query.status] } : query.mine === 'true' ? { statuses: STATUSES } : {}),
       ...(query.mine === 'true' ? { registeredBy: actor.userId } : {}),
       ...(query.light ? { light: query.light } : {}),
-      ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
+      ...(query.cursor ? { after: decodeListCursor(query.cursor) } : {}),
       now,
       limit,
     });
@@ -78,7 +78,7 @@ export class InboxController {
           extensionRequested: r.extension !== null,
         };
       }),
-      nextCursor: records.length === limit && last ? encodeCursor([last.due.toISOString(), last._id]) : null,
+      nextCursor: records.length === limit && last ? encodeListCursor(positionOf(last)) : null,
     };
   }
 
@@ -93,9 +93,4 @@ export class InboxController {
     const unit = await this.units.findById(requested);
     return unit && isWithin(unit.path, actor.unitId) ? requested : OUT_OF_SCOPE;
   }
-}
-
-function afterRow(cursor: string): { due: Date; id: string } {
-  const [due, id] = decodeCursor(cursor, 2, ([d]) => isInstant(d!));
-  return { due: new Date(due!), id: id! };
 }

@@ -63,6 +63,6 @@ export function canSee(actor: Actor, record: Pick<RectificationRecord, 'unitScop
 
 /** Strips the read model's own fields so the record is a plain state again. */
 export function stateOf(record: RectificationRecord): RectificationState {
-  const { _id, unitScope, due, blueFrom, lagging, escalationLevel, escalationOpen, projectedAt, counted, countedKey, ...state } = record;
+  const { _id, unitScope, due, blueFrom, lagging, escalationLevel, escalationOpen, projectedAt, counted, countedKey, inboxKeys, ...state } = record;
   return state;
 }

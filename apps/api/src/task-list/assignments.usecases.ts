@@ -3,9 +3,10 @@ import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { assignmentActUpdate, assignmentWorkflowId } from '@duban/contracts';
 import { FINAL_ASSIGNMENT_STATUSES, decideAssignment, hasRole, type Actor, type AssignmentCommand, type AssignmentState } from '@duban/domain';
-import { AssignmentReadModel, UserRepository, type AssignmentRecord } from '@duban/persistence';
+import { AssignmentReadModel, UserRepository, positionOf, type AssignmentRecord } from '@duban/persistence';
 import { ApiError } from '../common/api-error.js';
 import { decodeCursor, encodeCursor, isInstant } from '../common/paging.js';
+import { decodeListCursor, encodeListCursor } from '../common/list-cursor.js';
 import { toApiError } from '../rectification/temporal-errors.js';
 import { API_SETTINGS, CLOCK, DATABASE, TEMPORAL_CLIENT, type ApiSettings, type Clock } from '../infrastructure/tokens.js';
 import type { AssignmentQueryDto, PartDto } from './dtos/assignment.dto.js';
@@ -43,12 +44,12 @@ export class Assignments {
       ...(query.listId ? { listId: query.listId } : {}),
       ...(query.status ? { statuses: [query.status] } : {}),
       ...(query.light ? { light: query.light } : {}),
-      ...(query.cursor ? { after: afterRow(query.cursor) } : {}),
+      ...(query.cursor ? { after: decodeListCursor(query.cursor) } : {}),
       now: this.clock.now(),
       limit,
     });
     const last = records.at(-1);
-    return { records, nextCursor: records.length === limit && last ? encodeCursor([last.due.toISOString(), last._id]) : null };
+    return { records, nextCursor: records.length === limit && last ? encodeListCursor(positionOf(last)) : null };
   }
 
   async escalated(query: { level?: 1 | 2; limit?: number; cursor?: string }): Promise<{ records: AssignmentRecord[]; nextCursor: string | null }> {
@@ -90,9 +91,4 @@ export class Assignments {
 function afterSince(cursor: string): { since: string; id: string } {
   const [since, id] = decodeCursor(cursor, 2, ([s]) => isInstant(s!));
   return { since: since!, id: id! };
-}
-
-function afterRow(cursor: string): { due: Date; id: string } {
-  const [due, id] = decodeCursor(cursor, 2, ([d]) => isInstant(d!));
-  return { due: new Date(due!), id: id! };
 }

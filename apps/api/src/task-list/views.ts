@@ -93,6 +93,6 @@ export function canSeeAssignment(actor: Actor, record: Pick<AssignmentRecord, 'u
 }
 
 export function assignmentStateOf(record: AssignmentRecord): AssignmentState {
-  const { _id, unitScope, partAssignees, due, blueFrom, redFrom, laggingNow, escalationLevel, escalationOpen, projectedAt, ...state } = record;
+  const { _id, unitScope, partAssignees, due, blueFrom, redFrom, laggingNow, escalationLevel, escalationOpen, projectedAt, listKeys, ...state } = record;
   return state;
 }

@@ -1,5 +1,5 @@
 import { readConfig } from '@duban/config';
-import { RectificationCounts, openDatabase, syncIndexes } from '@duban/persistence';
+import { RectificationCounts, backfillListKeys, openDatabase, syncIndexes } from '@duban/persistence';
 import { connectTemporalClient } from '@duban/temporal';
 import { rebuildReadModel } from '../rebuild-read-model.js';
 
@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   }
   const temporal = await connectTemporalClient({ address: config.temporalAddress, namespace: config.temporalNamespace });
   try {
+    const backfilled = await backfillListKeys(database);
+    process.stdout.write(`列表键已补齐（list keys backfilled）: ${backfilled.rectifications} items, ${backfilled.assignments} assignments\n`);
     const report = await rebuildReadModel({ temporal, database, ...(filter ? { filter } : {}) });
     const counts = Object.entries(report.byCollection).map(([collection, n]) => `${collection} ${n}`).join(', ');
     process.stdout.write(`读模型已重建（read model rebuilt）: ${report.projected} records projected (${counts}), ${report.skipped} runs skipped\n`);
