@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { cpus } from 'node:os';
 import { OPEN_STATUSES, RUNNING_ASSIGNMENT_STATUSES, hasRole, type Actor } from '@duban/domain';
-import { AssignmentReadModel, AuditLogRepository, NotificationRepository, RectificationReadModel, ReportReadModel, type AssignmentRecord, type RectificationRecord } from '@duban/persistence';
+import { AssignmentReadModel, AuditLogRepository, NotificationRepository, RectificationReadModel, ReportReadModel, positionOf, type AssignmentRecord, type ListPosition, type RectificationRecord } from '@duban/persistence';
 import type { CountyOrg, CountyUser } from './county-org.js';
 import { COUNTY_EXPORT_UNIT, countyAuditProbe, countyItemId, type CountySizes } from './county-seed.js';
 import { benchExport, type ExportResult } from './export.js';
@@ -179,20 +179,14 @@ function listSpecs(database: Connection, now: () => Date, limit: number): ListSp
       // The inbox as the API asks for it without filters: every open status, the user's subtree (office: all).
       name: 'inbox',
       path: '/api/inbox',
-      page: (user, after) => items.inbox({ ...(everyUnit(user) ? {} : { unitId: user.unit }), statuses: OPEN_STATUSES, now: now(), limit, ...(after ? { after: after as { due: Date; id: string } } : {}) }),
-      last: (rows) => {
-        const row = rows.at(-1) as RectificationRecord;
-        return { due: row.due, id: row._id };
-      },
+      page: (user, after) => items.inbox({ ...(everyUnit(user) ? {} : { unitId: user.unit }), statuses: OPEN_STATUSES, now: now(), limit, ...(after ? { after: after as ListPosition } : {}) }),
+      last: (rows) => positionOf(rows.at(-1) as RectificationRecord),
     },
     {
       name: 'assignment list',
       path: '/api/assignments',
-      page: (user, after) => assignments.find({ ...(everyUnit(user) ? {} : { unitId: user.unit }), statuses: RUNNING_ASSIGNMENT_STATUSES, now: now(), limit, ...(after ? { after: after as { due: Date; id: string } } : {}) }),
-      last: (rows) => {
-        const row = rows.at(-1) as AssignmentRecord;
-        return { due: row.due, id: row._id };
-      },
+      page: (user, after) => assignments.find({ ...(everyUnit(user) ? {} : { unitId: user.unit }), statuses: RUNNING_ASSIGNMENT_STATUSES, now: now(), limit, ...(after ? { after: after as ListPosition } : {}) }),
+      last: (rows) => positionOf(rows.at(-1) as AssignmentRecord),
     },
     {
       // The list and its unread count, as the API answers both.
