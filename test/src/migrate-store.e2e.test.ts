@@ -88,9 +88,15 @@ async function stopAll(): Promise<void> {
   postgresStore = undefined;
 }
 
-async function countsOf(database: Connection): Promise<Record<string, number>> {
-  const names = (await database.db!.listCollections().toArray()).map((c) => c.name).sort();
-  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await database.collection(name).countDocuments()] as const)));
+/**
+ * The records of each collection (of `names`, else all). The migration's shape step adds collections and records
+ * itself (in settings and as list_days markers): those records are left out, so the old store's counts compare with
+ * the new one's.
+ */
+async function countsOf(database: Connection, names?: readonly string[]): Promise<Record<string, number>> {
+  const all = names ?? (await database.db!.listCollections().toArray()).map((c) => c.name).sort();
+  const copied = (name: string) => ({ settings: { _id: { $ne: 'readModelShape' } }, list_days: { parent: { $ne: 'shape' } } })[name] ?? {};
+  return Object.fromEntries(await Promise.all(all.map(async (name) => [name, await database.collection(name).countDocuments(copied(name) as never)] as const)));
 }
 
 async function download(token: string): Promise<Buffer> {
@@ -193,7 +199,7 @@ describe('npm run migrate-store', () => {
     expect(readdirSync(dataDir)).not.toContain('ferretdb');
 
     const migrated = await openDatabase({ url: await startPostgresStore() });
-    expect(await countsOf(migrated)).toEqual(before.counts);
+    expect(await countsOf(migrated, Object.keys(before.counts))).toEqual(before.counts);
     await migrated.close();
     await stopAll();
   });
