@@ -17,6 +17,7 @@ import { AssignmentReadModel, AuditLogRepository, NotificationRepository, Rectif
 import type { NotificationLevel } from '@duban/contracts';
 import type { CountyOrg, CountyUser } from './county-org.js';
 import { BENCH_PASSWORD } from './org.js';
+import { mix } from './seed.js';
 import { inPool } from './stats.js';
 
 const DAY = 86_400_000;
@@ -55,16 +56,6 @@ export interface CountySeedResult {
   readonly batch: number;
 }
 
-/** A deterministic pseudo-random number in [0, 1) from an index and a salt (murmur3's finalizer). */
-function mix(i: number, salt: number): number {
-  let h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(salt + 1, 0x85ebca6b);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4_294_967_296;
-}
 const pick = <T>(list: readonly T[], r: number): T => list[Math.min(list.length - 1, Math.floor(r * list.length))]!;
 
 /** A stable version-4 UUID for the item with index i (the API's item routes take UUIDs only). */

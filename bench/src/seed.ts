@@ -10,7 +10,7 @@ export const EXPORT_UNIT = 'dept-01';
 const STATUS_MIX: Status[] = ['assigned', 'signed', 'plan_submitted', 'rectifying', 'rectifying', 'rectifying', 'pending_acceptance', 'deferred', 'closed', 'closed'];
 
 /** A deterministic pseudo-random number in [0, 1) from an index (the seed needs variety, not randomness). */
-function mix(i: number, salt: number): number {
+export function mix(i: number, salt: number): number {
   // murmur3's finalizer over (index, salt): independent-looking values per salt.
   let h = Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(salt + 1, 0x85ebca6b);
   h ^= h >>> 16;
